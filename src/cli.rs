@@ -1,0 +1,424 @@
+//! The command line: argument parsing, one function per command, and the exit codes
+//! (0 success, 1 findings, 2 trouble), decided here and nowhere else.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{load_file, LoadError, Loaded};
+use crate::output::{self, Change};
+use crate::render::{Renderer, TemplateSet};
+
+const EXAMPLES: &str = "\
+Examples:
+  abc-failover init topology.yaml
+  abc-failover validate topology.yaml
+  abc-failover render topology.yaml -o out
+  abc-failover check topology.yaml -o out
+  abc-failover diff old/topology.yaml topology.yaml
+  abc-failover render topology.yaml -o out --set pools.dc1.replacement_pool.fqdn=pool-c.contoso.com
+
+Exit codes: 0 success, 1 findings (invalid topology, stale or differing output), 2 trouble
+(usage, unreadable file, template or I/O error).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "abc-failover",
+    version,
+    about = "Backup scripts and ABC failover restore checklists for Lync Server 2013 and Skype for Business Server Front End pools",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// Override one topology value before validation, e.g. pools.dc1.replacement_pool.fqdn=pool-c.contoso.com (repeatable; the value is read as a YAML scalar)
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Folder whose *.tera files replace the embedded templates of the same name
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter topology
+    #[command(after_help = "Example:\n  abc-failover init topology.yaml")]
+    Init {
+        /// Where to write it
+        #[arg(default_value = "topology.yaml")]
+        file: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Parse and check a topology; print every problem as FILE:LINE:COL: error: MESSAGE
+    #[command(
+        after_help = "Examples:\n  abc-failover validate topology.yaml\n  abc-failover validate topology.yaml --format json --deny-warnings"
+    )]
+    Validate {
+        file: PathBuf,
+        /// Output format of the problems
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Treat warnings as findings (exit 1)
+        #[arg(long)]
+        deny_warnings: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write each pool's backup script and restore checklist under OUT
+    #[command(after_help = "Example:\n  abc-failover render topology.yaml -o out")]
+    Render {
+        file: PathBuf,
+        /// Output folder
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Render in memory and compare with OUT (exit 1 when anything differs)
+    #[command(after_help = "Example (in CI):\n  abc-failover check topology.yaml -o out")]
+    Check {
+        file: PathBuf,
+        /// Output folder
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Render two topologies in memory and show what changes in the generated files
+    #[command(
+        after_help = "Example:\n  abc-failover diff main/topology.yaml topology.yaml --stat"
+    )]
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Counts per pool only
+        #[arg(long)]
+        stat: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the JSON Schema of the topology file
+    #[command(after_help = "Example:\n  abc-failover schema > topology.schema.json")]
+    Schema,
+    /// List or export the embedded templates
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  abc-failover templates list\n  abc-failover templates export my-templates"
+    )]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the embedded templates
+    List,
+    /// Copy the embedded templates to DIR for customising (never overwrites)
+    Export { dir: PathBuf },
+}
+
+/// How a command ended.
+enum Outcome {
+    Ok,
+    Findings,
+    Trouble,
+}
+
+fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+/// Load a topology, printing warnings; `None` (with the outcome) when it cannot be used.
+fn load(file: &Path, sets: &[String]) -> Result<Loaded, Outcome> {
+    match load_file(file, sets) {
+        Ok(l) => {
+            print_diagnostics(&l.warnings);
+            Ok(l)
+        }
+        Err(LoadError::Invalid(diags)) => {
+            print_diagnostics(&diags);
+            let n = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("{}: {n} error(s); nothing was generated", file.display());
+            Err(Outcome::Findings)
+        }
+        Err(e @ LoadError::Unreadable { .. }) => {
+            eprintln!("{e}");
+            Err(Outcome::Trouble)
+        }
+    }
+}
+
+fn renderer(common: &Common) -> Result<Renderer, Outcome> {
+    let set = match &common.templates {
+        Some(dir) => TemplateSet::with_overrides(dir),
+        None => Ok(TemplateSet::embedded()),
+    };
+    set.and_then(|s| Renderer::new(&s)).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::Trouble
+    })
+}
+
+fn render_with_lock(file: &Path, common: &Common) -> Result<crate::render::Artifacts, Outcome> {
+    let loaded = load(file, &common.sets)?;
+    let r = renderer(common)?;
+    let artifacts = r.render_all(&loaded).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::Trouble
+    })?;
+    Ok(output::with_lock(artifacts, &loaded, &common.sets))
+}
+
+fn run(cli: Cli) -> Outcome {
+    let result = match cli.command {
+        Command::Init { file, force } => init(&file, force),
+        Command::Validate {
+            file,
+            format,
+            deny_warnings,
+            common,
+        } => validate(&file, format, deny_warnings, &common),
+        Command::Render { file, out, common } => render(&file, &out, &common),
+        Command::Check { file, out, common } => check(&file, &out, &common),
+        Command::Diff {
+            old,
+            new,
+            stat,
+            common,
+        } => diff(&old, &new, stat, &common),
+        Command::Schema => {
+            println!("{}", crate::schema::schema_json());
+            Ok(Outcome::Ok)
+        }
+        Command::Templates(TemplatesCommand::List) => {
+            for (name, _) in TemplateSet::embedded().files {
+                println!("{name}");
+            }
+            Ok(Outcome::Ok)
+        }
+        Command::Templates(TemplatesCommand::Export { dir }) => export_templates(&dir),
+    };
+    result.unwrap_or_else(|o| o)
+}
+
+fn init(file: &Path, force: bool) -> Result<Outcome, Outcome> {
+    if file.exists() && !force {
+        eprintln!(
+            "{}: error: the file exists; use --force to overwrite it",
+            file.display()
+        );
+        return Err(Outcome::Trouble);
+    }
+    std::fs::write(file, crate::starter::STARTER_TOPOLOGY).map_err(|e| {
+        eprintln!("{}: error: {e}", file.display());
+        Outcome::Trouble
+    })?;
+    eprintln!(
+        "wrote {}; edit it, then run: abc-failover validate {}",
+        file.display(),
+        file.display()
+    );
+    Ok(Outcome::Ok)
+}
+
+fn validate(
+    file: &Path,
+    format: Format,
+    deny_warnings: bool,
+    common: &Common,
+) -> Result<Outcome, Outcome> {
+    let (diags, outcome) = match load_file(file, &common.sets) {
+        Ok(l) => {
+            let o = if deny_warnings && !l.warnings.is_empty() {
+                Outcome::Findings
+            } else {
+                Outcome::Ok
+            };
+            (l.warnings, o)
+        }
+        Err(LoadError::Invalid(d)) => (d, Outcome::Findings),
+        Err(e @ LoadError::Unreadable { .. }) => {
+            eprintln!("{e}");
+            return Err(Outcome::Trouble);
+        }
+    };
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diags).expect("diagnostics serialize")
+        ),
+        Format::Text => {
+            print_diagnostics(&diags);
+            if matches!(outcome, Outcome::Ok) {
+                eprintln!("{}: valid", file.display());
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome, Outcome> {
+    let artifacts = render_with_lock(file, common)?;
+    let report = output::write(out, &artifacts).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::Trouble
+    })?;
+    let mut stdout = std::io::stdout().lock();
+    for (rel, change) in &report {
+        let _ = writeln!(
+            stdout,
+            "{:<9} {}",
+            change.word(),
+            Path::new(out).join(rel).display()
+        );
+    }
+    let changed = report
+        .iter()
+        .filter(|(_, c)| *c != Change::Unchanged)
+        .count();
+    eprintln!("{} file(s), {changed} written or removed", report.len());
+    Ok(Outcome::Ok)
+}
+
+fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome, Outcome> {
+    let artifacts = render_with_lock(file, common)?;
+    let report = output::check(out, &artifacts).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::Trouble
+    })?;
+    if report.is_clean() {
+        eprintln!("{}: up to date", out.display());
+        return Ok(Outcome::Ok);
+    }
+    let color = color_enabled();
+    for d in &report.diffs {
+        print!("{}", paint(d, color));
+    }
+    for line in &report.lines {
+        println!("{line}");
+    }
+    eprintln!(
+        "{} is stale: run `abc-failover render {} -o {}` and commit the result",
+        out.display(),
+        file.display(),
+        out.display()
+    );
+    Ok(Outcome::Findings)
+}
+
+fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome, Outcome> {
+    let render = |f: &Path| -> Result<_, Outcome> {
+        let loaded = load(f, &common.sets)?;
+        renderer(common)?.render_all(&loaded).map_err(|e| {
+            eprintln!("error: {e}");
+            Outcome::Trouble
+        })
+    };
+    let (a, b) = (render(old)?, render(new)?);
+    let (diffs, stats) = output::diff(&a, &b);
+    let color = color_enabled();
+    if !stat {
+        for d in &diffs {
+            print!("{}", paint(d, color));
+        }
+    }
+    for (pool, s) in &stats {
+        if s.files_changed == 0 {
+            println!("{pool}: no change");
+        } else {
+            println!(
+                "{pool}: {} file(s) changed, {} insertion(s)(+), {} deletion(s)(-)",
+                s.files_changed, s.added_lines, s.removed_lines
+            );
+        }
+    }
+    Ok(if diffs.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn export_templates(dir: &Path) -> Result<Outcome, Outcome> {
+    let set = TemplateSet::embedded();
+    for name in set.files.keys() {
+        if dir.join(name).exists() {
+            eprintln!(
+                "{}: error: exists; nothing was exported",
+                dir.join(name).display()
+            );
+            return Err(Outcome::Trouble);
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        eprintln!("{}: error: {e}", dir.display());
+        Outcome::Trouble
+    })?;
+    for (name, (text, _)) in &set.files {
+        std::fs::write(dir.join(name), text).map_err(|e| {
+            eprintln!("{}: error: {e}", dir.join(name).display());
+            Outcome::Trouble
+        })?;
+        println!("{}", dir.join(name).display());
+    }
+    Ok(Outcome::Ok)
+}
+
+fn paint(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_string();
+    }
+    diff.lines()
+        .map(|l| {
+            let code = if l.starts_with("+++") || l.starts_with("---") {
+                "1"
+            } else if l.starts_with('+') {
+                "32"
+            } else if l.starts_with('-') {
+                "31"
+            } else if l.starts_with("@@") {
+                "36"
+            } else {
+                return format!("{l}\n");
+            };
+            format!("\x1b[{code}m{l}\x1b[0m\n")
+        })
+        .collect()
+}
+
+/// Parse the command line, run, and turn the outcome into the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Findings => ExitCode::from(1),
+        Outcome::Trouble => ExitCode::from(2),
+    }
+}

@@ -1,0 +1,17 @@
+//! abc-failover: from a topology of Lync Server 2013 / Skype for Business Server pools to the
+//! backup script and the ABC failover restore checklist of each pool.
+
+pub mod cli;
+pub mod de;
+pub mod diagnostic;
+pub mod escape;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod product;
+pub mod render;
+pub mod schema;
+pub mod starter;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,231 @@
+//! From a topology file (plus `--set` overrides) to a validated topology or the full list of
+//! located problems.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::de::from_node;
+use crate::diagnostic::{Diagnostic, Origin, Pos, Problem};
+use crate::model::Topology;
+use crate::validate::validate;
+use crate::yaml::{self, Entry, Kind, Node};
+
+/// Largest topology file accepted.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A topology that passed every check, with what the outputs need to know about its source.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub topology: Topology,
+    /// The file name without folders (what generated headers and the lock file name).
+    pub source_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub source_sha256: String,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read at all (exit 2).
+    #[error("{path}: error: cannot read the topology file: {reason}")]
+    Unreadable { path: String, reason: String },
+    /// The topology has problems (exit 1); warnings are included.
+    #[error("the topology has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Read and check the topology file at `path`, applying `sets` (`PATH=VALUE`) before validation.
+pub fn load_file(path: &Path, sets: &[String]) -> Result<Loaded, LoadError> {
+    let shown = path.display().to_string();
+    let unreadable = |reason: String| LoadError::Unreadable {
+        path: shown.clone(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(unreadable("it is a folder".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        let d = Problem::error(
+            None,
+            format!(
+                "the file is {} bytes; a topology file is at most 1 MiB",
+                meta.len()
+            ),
+        );
+        return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| shown.clone());
+    load_bytes(&shown, &name, &bytes, sets)
+}
+
+/// Check topology `bytes`; `shown` names the file in messages, `name` in generated headers.
+pub fn load_bytes(
+    shown: &str,
+    name: &str,
+    bytes: &[u8],
+    sets: &[String],
+) -> Result<Loaded, LoadError> {
+    let fail = |p: Problem| LoadError::Invalid(vec![p.locate(shown, sets)]);
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(Problem::error(
+            None,
+            format!(
+                "the file is {} bytes; a topology file is at most 1 MiB",
+                bytes.len()
+            ),
+        )));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
+        let col = 1 + String::from_utf8_lossy(
+            &good[good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)..],
+        )
+        .chars()
+        .count();
+        fail(
+            Problem::error(Some(Pos::file(line, col)), "the file is not valid UTF-8")
+                .with_help("save the topology as UTF-8"),
+        )
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut root = yaml::parse(text, Origin::File).map_err(fail)?;
+    if !matches!(root.kind, Kind::Map(_)) {
+        return Err(fail(Problem::error(
+            Some(root.pos.clone()),
+            format!(
+                "the topology must be a mapping of keys to values, found {}",
+                root.describe()
+            ),
+        )));
+    }
+    for (i, set) in sets.iter().enumerate() {
+        apply_set(&mut root, i, set).map_err(fail)?;
+    }
+    let topology: Topology = from_node(&root).map_err(fail)?;
+    let problems = validate(&topology, &root);
+    let diags: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| p.locate(shown, sets))
+        .collect();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(LoadError::Invalid(diags));
+    }
+    Ok(Loaded {
+        topology,
+        source_name: name.to_string(),
+        source_sha256: sha256_hex(bytes),
+        warnings: diags,
+    })
+}
+
+/// Apply one `--set PATH=VALUE` to the tree. Pools are addressed by id: `pools.dc1.fqdn`.
+fn apply_set(root: &mut Node, index: usize, set: &str) -> Result<(), Problem> {
+    let here = Pos {
+        origin: Origin::Set(index),
+        line: 1,
+        col: 1,
+    };
+    let err = |msg: String| Problem::error(Some(here.clone()), msg);
+    let Some((path, value)) = set.split_once('=') else {
+        return Err(err(format!("`{set}` is not PATH=VALUE"))
+            .with_help("for example --set pools.dc1.replacement_pool.fqdn=pool-c.contoso.com"));
+    };
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err(err(format!("`{path}` is not a dotted key path")));
+    }
+    let value_node = if value.is_empty() {
+        Node {
+            kind: Kind::Scalar {
+                text: String::new(),
+                plain: true,
+            },
+            pos: here.clone(),
+        }
+    } else {
+        let n = yaml::parse(value, Origin::Set(index))?;
+        if !matches!(n.kind, Kind::Scalar { .. }) {
+            return Err(err("the value of --set must be a single YAML scalar".into()));
+        }
+        n
+    };
+    set_at(root, &segs, 0, value_node, &err)
+}
+
+fn set_at(
+    node: &mut Node,
+    segs: &[&str],
+    i: usize,
+    value: Node,
+    err: &dyn Fn(String) -> Problem,
+) -> Result<(), Problem> {
+    let seg = segs[i];
+    let last = i + 1 == segs.len();
+    match &mut node.kind {
+        Kind::Seq(items) => {
+            // Only `pools` is a list that --set can address, by pool id.
+            let Some(idx) = items
+                .iter()
+                .position(|p| pool_id_of(p).as_deref() == Some(seg))
+            else {
+                let ids: Vec<String> = items.iter().filter_map(pool_id_of).collect();
+                return Err(err(format!("no pool with id `{seg}`"))
+                    .with_help(format!("pool ids: {}", ids.join(", "))));
+            };
+            if last {
+                return Err(err("--set changes one value, not a whole pool".into()));
+            }
+            set_at(&mut items[idx], segs, i + 1, value, err)
+        }
+        Kind::Map(entries) => {
+            let idx = match entries.iter().position(|e| e.key == seg) {
+                Some(idx) => idx,
+                None => {
+                    let pos = value.pos.clone();
+                    entries.push(Entry {
+                        key: seg.to_string(),
+                        key_pos: pos.clone(),
+                        value: Node {
+                            kind: Kind::Map(Vec::new()),
+                            pos,
+                        },
+                    });
+                    entries.len() - 1
+                }
+            };
+            if last {
+                entries[idx].value = value;
+                Ok(())
+            } else {
+                set_at(&mut entries[idx].value, segs, i + 1, value, err)
+            }
+        }
+        Kind::Scalar { .. } => Err(err(format!(
+            "`{}` is a single value, so it has no key `{seg}`",
+            segs[..i].join(".")
+        ))),
+    }
+}
+
+fn pool_id_of(pool: &Node) -> Option<String> {
+    if let Some(id) = pool.get("id").and_then(Node::scalar) {
+        return Some(id.to_string());
+    }
+    pool.get("fqdn")
+        .and_then(Node::scalar)
+        .map(|f| f.split('.').next().unwrap_or("").to_ascii_lowercase())
+}

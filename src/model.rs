@@ -1,0 +1,241 @@
+//! The topology file, format 1, as serde types. Key names are the contract of
+//! `design/topology-format.md`; unknown keys are refused everywhere.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Product of the whole deployment: decides module name, install paths and cmdlet parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    Lync2013,
+    Sfb2015,
+    Sfb2019,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Edition {
+    #[default]
+    Enterprise,
+    Standard,
+}
+
+/// Is the Central Management Server on pool A? `unknown` keeps the check steps in the checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HostsCms {
+    Yes,
+    No,
+    #[default]
+    Unknown,
+}
+
+impl<'de> Deserialize<'de> for HostsCms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = HostsCms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true, false or unknown")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<HostsCms, E> {
+                Ok(if b { HostsCms::Yes } else { HostsCms::No })
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<HostsCms, E> {
+                match s {
+                    "unknown" => Ok(HostsCms::Unknown),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(s), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for HostsCms {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            HostsCms::Yes => s.serialize_bool(true),
+            HostsCms::No => s.serialize_bool(false),
+            HostsCms::Unknown => s.serialize_str("unknown"),
+        }
+    }
+}
+
+impl JsonSchema for HostsCms {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HostsCms".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Is the Central Management Server on pool A? `unknown` keeps the check step.",
+            "oneOf": [ { "type": "boolean" }, { "const": "unknown" } ],
+            "default": "unknown"
+        })
+    }
+}
+
+/// One topology file (format 1).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "abc-failover topology, format 1")]
+pub struct Topology {
+    /// Format version; only 1 exists.
+    pub format: u32,
+    /// lync2013 | sfb2015 | sfb2019.
+    pub product: Product,
+    /// Free text for headers (one line, at most 200 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    pub backup: Backup,
+    /// Each pool A, its paired pool B and (once known) its replacement pool C.
+    pub pools: Vec<Pool>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// Local or UNC folder where the script writes each backup set.
+    pub root: String,
+    /// Further locations that receive a verified copy of every set.
+    #[serde(default)]
+    pub copies: Vec<String>,
+    /// Folder the SQL Server service account can write; required when any pool lists databases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_backup_path: Option<String>,
+    /// Sets older than this may be removed (1..3650).
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u32,
+    /// The newest N complete sets are never removed (1..1000).
+    #[serde(default = "default_keep_last")]
+    pub keep_last: u32,
+}
+
+fn default_retention_days() -> u32 {
+    14
+}
+fn default_keep_last() -> u32 {
+    3
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    /// Short name for file and folder names, [a-z0-9-]{1,32}; default: first label of fqdn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Pool A's FQDN.
+    pub fqdn: String,
+    #[serde(default)]
+    pub edition: Edition,
+    /// Pool A's file store share.
+    pub file_store: String,
+    /// The Application Server service folder under the file store (N-ApplicationServer-N).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_server_service_id: Option<String>,
+    #[serde(default)]
+    pub hosts_cms: HostsCms,
+    /// Pool B.
+    pub backup_pool: BackupPool,
+    /// Pool C; absent: the checklist keeps clearly marked placeholders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement_pool: Option<ReplacementPool>,
+    #[serde(default)]
+    pub services: Services,
+    /// Edge pools whose internal next hop is pool A.
+    #[serde(default)]
+    pub edge_pools: Vec<String>,
+    /// Where the original Response Group recordings are kept.
+    #[serde(default)]
+    pub rgs_audio_sources: Vec<String>,
+    /// Databases backed up with SQL Server tools.
+    #[serde(default)]
+    pub databases: Vec<Database>,
+    /// Survivable Branch Appliances/Servers tied to pool A.
+    #[serde(default)]
+    pub branch_appliances: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackupPool {
+    pub fqdn: String,
+    /// Pool B's back-end SQL, needed to fail the CMS over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<SqlRef>,
+    /// Pool B's mirror back end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<SqlRef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SqlRef {
+    pub server: String,
+    /// Omit or '' for the default instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplacementPool {
+    pub fqdn: String,
+    #[serde(default)]
+    pub edition: Edition,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_store: Option<String>,
+}
+
+/// Which pool-A applications exist; each false or absent drops its steps.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Services {
+    /// Location Information Service configuration (E9-1-1).
+    #[serde(default)]
+    pub lis: bool,
+    #[serde(default)]
+    pub response_groups: bool,
+    /// Call park settings, orbits and custom music-on-hold.
+    #[serde(default)]
+    pub call_park: bool,
+    /// Unassigned Number announcements.
+    #[serde(default)]
+    pub announcements: bool,
+    /// A Persistent Chat pool uses pool A as next hop.
+    #[serde(default)]
+    pub persistent_chat_next_hop: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DbRole {
+    Monitoring,
+    Archiving,
+    PersistentChat,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    pub role: DbRole,
+    pub server: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    pub names: Vec<String>,
+}
+
+impl Pool {
+    /// The effective id: the explicit one, or the first label of the FQDN, lower-cased.
+    pub fn effective_id(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => self
+                .fqdn
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+        }
+    }
+}

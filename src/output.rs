@@ -1,0 +1,345 @@
+//! The file-system edge: the lock file, atomic writes, `check` against OUT and `diff` of two
+//! renders. Everything before this works in memory.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use similar::TextDiff;
+
+use crate::load::{sha256_hex, Loaded};
+use crate::render::Artifacts;
+
+pub const LOCK_FILE: &str = "abc-failover.lock.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("{path}: the lock file is not valid ({reason}); remove it and render again")]
+    BadLock { path: String, reason: String },
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> OutputError {
+    OutputError::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LockTopology {
+    pub file: String,
+    pub sha256: String,
+    /// `--set` overrides applied, in order.
+    pub overrides: Vec<String>,
+}
+
+/// `OUT/abc-failover.lock.json`: what the tool generated.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Lock {
+    pub files: BTreeMap<String, String>,
+    pub generator: String,
+    pub topology: LockTopology,
+    pub version: String,
+}
+
+impl Lock {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // serde_json without `preserve_order` keeps object keys sorted; struct fields are declared
+        // in sorted order.
+        let mut s = serde_json::to_string_pretty(self).expect("lock serializes");
+        s.push('\n');
+        s.into_bytes()
+    }
+}
+
+/// Whether `rel` is a path this tool can have generated: `<pool id>/<generated file>`.
+/// Anything else named in a lock file is never deleted or read.
+pub fn is_generated_path(rel: &str) -> bool {
+    let mut parts = rel.split('/');
+    let (Some(dir), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let id_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 32
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    id_ok(dir)
+        && (file == format!("backup-{dir}.ps1") || file == format!("restore-checklist-{dir}.md"))
+}
+
+/// The artifacts plus the lock file that describes them.
+pub fn with_lock(mut artifacts: Artifacts, loaded: &Loaded, sets: &[String]) -> Artifacts {
+    let lock = Lock {
+        files: artifacts
+            .iter()
+            .map(|(p, b)| (p.clone(), sha256_hex(b)))
+            .collect(),
+        generator: "abc-failover".into(),
+        topology: LockTopology {
+            file: loaded.source_name.clone(),
+            sha256: loaded.source_sha256.clone(),
+            overrides: sets.to_vec(),
+        },
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    artifacts.insert(LOCK_FILE.to_string(), lock.to_bytes());
+    artifacts
+}
+
+fn read_lock(out: &Path) -> Result<Option<Lock>, OutputError> {
+    let path = out.join(LOCK_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| OutputError::BadLock {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(&path, e)),
+    }
+}
+
+fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(path, e)),
+    }
+}
+
+fn target(out: &Path, rel: &str) -> PathBuf {
+    rel.split('/').fold(out.to_path_buf(), |p, c| p.join(c))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Changed,
+    Unchanged,
+    Removed,
+}
+
+impl Change {
+    pub fn word(self) -> &'static str {
+        match self {
+            Change::Created => "created",
+            Change::Changed => "changed",
+            Change::Unchanged => "unchanged",
+            Change::Removed => "removed",
+        }
+    }
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let dir = path.parent().expect("output paths have a parent");
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let name = path
+        .file_name()
+        .expect("output paths have a file name")
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(path, e));
+    }
+    Ok(())
+}
+
+/// Write `artifacts` (lock included) under `out`. Returns each file with what happened to it.
+pub fn write(out: &Path, artifacts: &Artifacts) -> Result<Vec<(String, Change)>, OutputError> {
+    let previous = read_lock(out)?;
+    let mut report = Vec::new();
+    for (rel, bytes) in artifacts {
+        let path = target(out, rel);
+        let change = match read_if_exists(&path)? {
+            Some(old) if old == *bytes => Change::Unchanged,
+            Some(_) => Change::Changed,
+            None => Change::Created,
+        };
+        if change != Change::Unchanged {
+            write_atomic(&path, bytes)?;
+        }
+        report.push((rel.clone(), change));
+    }
+    if let Some(prev) = previous {
+        for rel in prev.files.keys() {
+            if artifacts.contains_key(rel) || !is_generated_path(rel) {
+                continue;
+            }
+            let path = target(out, rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    report.push((rel.clone(), Change::Removed));
+                    if let Some(dir) = path.parent() {
+                        // Only succeeds when the pool folder is now empty.
+                        let _ = std::fs::remove_dir(dir);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(&path, e)),
+            }
+        }
+    }
+    report.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(report)
+}
+
+/// Text of a generated file for display in a diff: BOM dropped, CRLF as LF.
+fn display_text(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(bytes);
+    let s = s.strip_prefix('\u{FEFF}').unwrap_or(&s);
+    s.replace("\r\n", "\n")
+}
+
+/// A unified diff of two versions of `rel`; `None` when they are byte-identical.
+pub fn unified(
+    rel: &str,
+    old: Option<&[u8]>,
+    new: Option<&[u8]>,
+    old_label: &str,
+    new_label: &str,
+) -> Option<String> {
+    if old == new {
+        return None;
+    }
+    let (a, b) = (
+        old.map(display_text).unwrap_or_default(),
+        new.map(display_text).unwrap_or_default(),
+    );
+    let mut out = String::new();
+    if a == b {
+        let _ = writeln!(out, "--- {old_label}/{rel}\n+++ {new_label}/{rel}\n(the files differ only in byte order mark or line endings)");
+        return Some(out);
+    }
+    let diff = TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_lines(&a, &b);
+    let header_old = if old.is_some() {
+        format!("{old_label}/{rel}")
+    } else {
+        "/dev/null".into()
+    };
+    let header_new = if new.is_some() {
+        format!("{new_label}/{rel}")
+    } else {
+        "/dev/null".into()
+    };
+    let _ = write!(
+        out,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&header_old, &header_new)
+    );
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// One line per problem: `missing: p`, `changed: p`, `extra: p`, `hand-edited: p`.
+    pub lines: Vec<String>,
+    /// Unified diffs of changed files.
+    pub diffs: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_clean(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// Compare `artifacts` (lock included) with what is under `out`.
+pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputError> {
+    let mut report = CheckReport::default();
+    let lock = read_lock(out).ok().flatten();
+    for (rel, bytes) in artifacts {
+        let path = target(out, rel);
+        match read_if_exists(&path)? {
+            None => report.lines.push(format!("missing: {rel}")),
+            Some(old) if old == *bytes => {}
+            Some(old) => {
+                if let Some(recorded) = lock.as_ref().and_then(|l| l.files.get(rel)) {
+                    if *recorded != sha256_hex(&old) {
+                        report.lines.push(format!("hand-edited: {rel} (its SHA-256 differs from the one the lock file records)"));
+                    }
+                }
+                report.lines.push(format!("changed: {rel}"));
+                if let Some(d) = unified(rel, Some(&old), Some(bytes), "a", "b") {
+                    report.diffs.push(d);
+                }
+            }
+        }
+    }
+    if let Some(lock) = &lock {
+        for rel in lock.files.keys() {
+            if !artifacts.contains_key(rel) && is_generated_path(rel) && target(out, rel).exists() {
+                report.lines.push(format!(
+                    "extra: {rel} (listed in the lock file, no longer generated)"
+                ));
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Per-pool counts for `diff`.
+#[derive(Debug, Default, Clone)]
+pub struct PoolStat {
+    pub files_changed: usize,
+    pub added_lines: usize,
+    pub removed_lines: usize,
+}
+
+/// Diff two renders (lock files excluded). Returns the diffs in path order and a summary per pool.
+pub fn diff(old: &Artifacts, new: &Artifacts) -> (Vec<String>, BTreeMap<String, PoolStat>) {
+    let mut paths: Vec<&String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|p| p.as_str() != LOCK_FILE)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let mut diffs = Vec::new();
+    let mut stats: BTreeMap<String, PoolStat> = BTreeMap::new();
+    for rel in paths {
+        let (o, n) = (
+            old.get(rel).map(Vec::as_slice),
+            new.get(rel).map(Vec::as_slice),
+        );
+        let pool = rel.split('/').next().unwrap_or(rel).to_string();
+        let Some(d) = unified(rel, o, n, "old", "new") else {
+            stats.entry(pool).or_default();
+            continue;
+        };
+        let st = stats.entry(pool).or_default();
+        st.files_changed += 1;
+        for line in d.lines() {
+            if line.starts_with('+') && !line.starts_with("+++") {
+                st.added_lines += 1;
+            } else if line.starts_with('-') && !line.starts_with("---") {
+                st.removed_lines += 1;
+            }
+        }
+        diffs.push(d);
+    }
+    (diffs, stats)
+}

@@ -1,0 +1,240 @@
+//! Templates (embedded, optionally overridden per file) to in-memory artifacts. Pure: no file is
+//! written here.
+//!
+//! Two Tera instances keep the escaping honest: `.ps1` templates autoescape every printed value
+//! into a PowerShell single-quoted literal, `.md` templates into CommonMark text; in Markdown
+//! code blocks the `ps` filter gives the PowerShell literal instead.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::escape::{comment_text, md_code, md_text, ps_literal};
+use crate::load::Loaded;
+use crate::plan::{pool_plan, PoolPlan};
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Generated files: path relative to OUT (with `/`) to bytes, in sorted order.
+pub type Artifacts = BTreeMap<String, Vec<u8>>;
+
+/// The two per-pool outputs and the template that makes each.
+pub const BACKUP_TEMPLATE: &str = "backup.ps1";
+pub const CHECKLIST_TEMPLATE: &str = "restore-checklist.md";
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("custom template folder {path}: {reason}")]
+    TemplateDir { path: String, reason: String },
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+    #[error("rendering {name} for pool {pool}: {message}")]
+    Render {
+        name: String,
+        pool: String,
+        message: String,
+    },
+}
+
+/// Where a template's text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Embedded,
+    Custom(PathBuf),
+}
+
+/// The templates in use: file name (`backup.ps1.tera`) to text and origin.
+#[derive(Debug, Clone)]
+pub struct TemplateSet {
+    pub files: BTreeMap<String, (String, Source)>,
+}
+
+impl TemplateSet {
+    pub fn embedded() -> Self {
+        let mut files = BTreeMap::new();
+        for f in EMBEDDED.files() {
+            let name = f.path().to_string_lossy().replace('\\', "/");
+            let text = f
+                .contents_utf8()
+                .expect("embedded templates are UTF-8")
+                .to_string();
+            files.insert(name, (text, Source::Embedded));
+        }
+        TemplateSet { files }
+    }
+
+    /// The embedded templates with each `*.tera` file of `dir` replacing the one of the same name.
+    pub fn with_overrides(dir: &Path) -> Result<Self, RenderError> {
+        let mut set = Self::embedded();
+        let fail = |reason: String| RenderError::TemplateDir {
+            path: dir.display().to_string(),
+            reason,
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| fail(e.to_string()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| fail(e.to_string()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".tera") || !entry.path().is_file() {
+                continue;
+            }
+            if !set.files.contains_key(&name) {
+                let known: Vec<&str> = set.files.keys().map(String::as_str).collect();
+                return Err(fail(format!(
+                    "{name} does not replace any embedded template (known: {})",
+                    known.join(", ")
+                )));
+            }
+            let bytes = std::fs::read(entry.path()).map_err(|e| fail(format!("{name}: {e}")))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| fail(format!("{name} is not UTF-8")))?;
+            found.push((name, text, entry.path()));
+        }
+        for (name, text, path) in found {
+            set.files.insert(name, (text, Source::Custom(path)));
+        }
+        Ok(set)
+    }
+}
+
+fn write_ps(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(ps_literal(s).as_bytes())
+}
+
+fn write_md(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(md_text(s).as_bytes())
+}
+
+fn engine(
+    set: &TemplateSet,
+    suffix: &'static str,
+    escape: tera::EscapeFn,
+    md: bool,
+) -> Result<Tera, RenderError> {
+    let mut tera = Tera::default();
+    tera.set_escape_fn(escape);
+    tera.autoescape_on([suffix]);
+    tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&comment_text(s))
+    });
+    if md {
+        tera.register_filter("ps", |s: &str, _: Kwargs, _: &State| {
+            Value::safe_string(&ps_literal(s))
+        });
+        tera.register_filter("code", |s: &str, _: Kwargs, _: &State| {
+            Value::safe_string(&md_code(s))
+        });
+    }
+    let templates: Vec<(String, String)> = set
+        .files
+        .iter()
+        .filter_map(|(name, (text, _))| {
+            let short = name.strip_suffix(".tera")?;
+            short
+                .ends_with(suffix)
+                .then(|| (short.to_string(), text.clone()))
+        })
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|e| RenderError::Template {
+            name: suffix.to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(tera)
+}
+
+/// Engines for both kinds of output, built once per run.
+pub struct Renderer {
+    ps: Tera,
+    md: Tera,
+}
+
+impl Renderer {
+    pub fn new(set: &TemplateSet) -> Result<Self, RenderError> {
+        Ok(Renderer {
+            ps: engine(set, ".ps1", write_ps, false)?,
+            md: engine(set, ".md", write_md, true)?,
+        })
+    }
+
+    fn render(&self, name: &str, plan: &PoolPlan) -> Result<String, RenderError> {
+        let tera = if name.ends_with(".ps1") {
+            &self.ps
+        } else {
+            &self.md
+        };
+        let ctx = Context::from_serialize(plan).map_err(|e| RenderError::Render {
+            name: name.into(),
+            pool: plan.id.clone(),
+            message: e.to_string(),
+        })?;
+        tera.render(name, &ctx).map_err(|e| RenderError::Render {
+            name: name.into(),
+            pool: plan.id.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Render every pool's files.
+    pub fn render_all(&self, loaded: &Loaded) -> Result<Artifacts, RenderError> {
+        let mut out = Artifacts::new();
+        for pool in &loaded.topology.pools {
+            let plan = pool_plan(loaded, pool);
+            let script = self.render(BACKUP_TEMPLATE, &plan)?;
+            out.insert(
+                format!("{}/{}", plan.id, plan.script_file),
+                finish_ps1(&script),
+            );
+            let checklist = self.render(CHECKLIST_TEMPLATE, &plan)?;
+            out.insert(
+                format!("{}/{}", plan.id, plan.checklist_file),
+                finish_md(&checklist),
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// Render with the embedded templates.
+pub fn render_embedded(loaded: &Loaded) -> Result<Artifacts, RenderError> {
+    Renderer::new(&TemplateSet::embedded())?.render_all(loaded)
+}
+
+/// Lines without trailing white space, at most one blank line in a row, no blank lines at the
+/// start or end.
+fn tidy_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.split('\n') {
+        let line = line.trim_end_matches([' ', '\t', '\r']);
+        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        lines.push(line);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+/// `.ps1`: UTF-8 with BOM, CRLF, final newline.
+pub fn finish_ps1(text: &str) -> Vec<u8> {
+    let mut s = String::from("\u{FEFF}");
+    for line in tidy_lines(text) {
+        s.push_str(line);
+        s.push_str("\r\n");
+    }
+    s.into_bytes()
+}
+
+/// `.md`: UTF-8 without BOM, LF, final newline.
+pub fn finish_md(text: &str) -> Vec<u8> {
+    let mut s = String::new();
+    for line in tidy_lines(text) {
+        s.push_str(line);
+        s.push('\n');
+    }
+    s.into_bytes()
+}

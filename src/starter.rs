@@ -1,0 +1,1 @@
+pub const STARTER_TOPOLOGY: &str = include_str!("starter.yaml");

@@ -1,0 +1,557 @@
+//! Every validation rule and warning of `design/topology-format.md`, all reported in one pass,
+//! each pointing at the offending value.
+
+use crate::diagnostic::{Pos, Problem};
+use crate::model::{DbRole, Product, Topology};
+use crate::yaml::{Node, Seg};
+
+/// Characters Windows forbids in paths, plus those this tool refuses because they reach native
+/// programs (`"`) or are wildcards (`?`, `*`).
+const PATH_FORBIDDEN: &[char] = &['<', '>', '"', '|', '?', '*'];
+
+/// Control and invisible direction-changing characters refused in every free-text value.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() // C0, DEL, C1 (includes U+0085)
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{FEFF}')
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_control() || is_forbidden_control(c) {
+        format!("the control character U+{:04X}", c as u32)
+    } else {
+        format!("`{c}`")
+    }
+}
+
+/// Why `fqdn` is not a valid DNS name, if it is not.
+pub fn fqdn_problem(fqdn: &str) -> Option<String> {
+    if fqdn.len() > 253 {
+        return Some(format!(
+            "is {} characters long; an FQDN has at most 253",
+            fqdn.len()
+        ));
+    }
+    let labels: Vec<&str> = fqdn.split('.').collect();
+    if labels.len() < 2 {
+        return Some("needs at least two labels (host.domain)".into());
+    }
+    for label in labels {
+        if label.is_empty() {
+            return Some(
+                "has an empty label (two dots in a row, or a dot at the start or end)".into(),
+            );
+        }
+        if label.len() > 63 {
+            return Some(format!(
+                "has a label of {} characters; a label has at most 63",
+                label.len()
+            ));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            let extra = if c.is_ascii() {
+                ""
+            } else {
+                " (give internationalised names in their xn-- form)"
+            };
+            return Some(format!(
+                "contains {}; labels use only letters, digits and `-`{extra}",
+                describe_char(c)
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some(format!(
+                "has the label `{label}`, which starts or ends with `-`"
+            ));
+        }
+    }
+    None
+}
+
+/// Why `path` is not an absolute Windows path this tool accepts, if it is not.
+pub fn path_problem(path: &str) -> Option<String> {
+    if let Some(c) = path.chars().find(|c| is_forbidden_control(*c)) {
+        return Some(format!("contains {}", describe_char(c)));
+    }
+    if let Some(c) = path.chars().find(|c| PATH_FORBIDDEN.contains(c)) {
+        return Some(
+            format!("contains {c:?}, which Windows paths cannot hold", c = c).replace('\'', "`"),
+        );
+    }
+    let rest = if let Some(unc) = path.strip_prefix("\\\\") {
+        let mut parts = unc.splitn(3, '\\');
+        let server = parts.next().unwrap_or("");
+        let share = parts.next().unwrap_or("");
+        if server.is_empty() || share.is_empty() {
+            return Some(
+                "is a UNC path without a server and a share (\\\\server\\share\\...)".into(),
+            );
+        }
+        if server.contains(':') || share.contains(':') {
+            return Some("contains `:` in the server or share name".into());
+        }
+        unc
+    } else {
+        let b = path.as_bytes();
+        if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\' {
+            if path.len() == 3 {
+                return Some("is a drive root; name a folder on the drive".into());
+            }
+            &path[3..]
+        } else {
+            return Some("is not absolute: give a drive path (D:\\Folder) or a UNC path (\\\\server\\share\\folder)".into());
+        }
+    };
+    if rest.contains(':') {
+        return Some("contains `:` after the drive letter".into());
+    }
+    if path.ends_with('\\') {
+        return Some("ends with `\\`; remove the trailing backslash".into());
+    }
+    for comp in rest.split('\\') {
+        match comp {
+            "" => return Some("has an empty folder name (`\\\\` inside the path)".into()),
+            "." | ".." => return Some(format!("has a `{comp}` component; give the full path without `.` or `..`")),
+            _ if comp.ends_with(' ') || comp.ends_with('.') => {
+                return Some(format!("has the folder name `{comp}`, which ends with a space or a dot (Windows drops them)"))
+            }
+            _ => {}
+        }
+    }
+    if path.chars().count() > 200 {
+        return Some("is longer than 200 characters (backup sets add their own folders under it, and Windows PowerShell 3.0 stops at 260)".into());
+    }
+    None
+}
+
+fn is_sql_instance(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        None => true,
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+            s.len() <= 16
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '#'))
+        }
+        _ => false,
+    }
+}
+
+fn is_db_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_pool_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn is_service_id(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 3
+        && parts[1] == "ApplicationServer"
+        && [parts[0], parts[2]]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+struct Checker<'a> {
+    root: &'a Node,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn pos(&self, path: &[Seg<'_>]) -> Pos {
+        self.root.pos_at(path)
+    }
+    fn error(&mut self, path: &[Seg<'_>], msg: impl Into<String>) -> &mut Problem {
+        let p = Problem::error(Some(self.pos(path)), msg);
+        self.problems.push(p);
+        self.problems.last_mut().expect("just pushed")
+    }
+    fn warn(&mut self, path: &[Seg<'_>], msg: impl Into<String>) -> &mut Problem {
+        let p = Problem::warning(Some(self.pos(path)), msg);
+        self.problems.push(p);
+        self.problems.last_mut().expect("just pushed")
+    }
+    fn fqdn(&mut self, path: &[Seg<'_>], what: &str, value: &str) {
+        if let Some(why) = fqdn_problem(value) {
+            self.error(
+                path,
+                format!("{what} `{value}` is not a valid FQDN: it {why}"),
+            );
+        }
+    }
+    fn path(&mut self, path: &[Seg<'_>], what: &str, value: &str) {
+        if let Some(why) = path_problem(value) {
+            let shown: String = value
+                .chars()
+                .map(|c| {
+                    if is_forbidden_control(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            self.error(path, format!("{what} `{shown}` {why}"));
+        }
+    }
+    fn instance(&mut self, path: &[Seg<'_>], value: &Option<String>) {
+        if let Some(i) = value {
+            if !is_sql_instance(i) {
+                self.error(path, format!("`{}` is not a valid SQL Server instance name", i.escape_debug()))
+                    .help = Some("an instance name starts with a letter or `_`, then up to 15 letters, digits, `_`, `$` or `#`; omit it for the default instance".into());
+            }
+        }
+    }
+}
+
+/// Check a deserialized topology; `root` is the tree it came from (for positions).
+pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
+    use Seg::{Index as I, Key as K};
+    let mut c = Checker {
+        root,
+        problems: Vec::new(),
+    };
+
+    if t.format != 1 {
+        c.error(
+            &[K("format")],
+            format!("unsupported format {}; only format 1 exists", t.format),
+        );
+    }
+    if let Some(org) = &t.organization {
+        if let Some(ch) = org.chars().find(|ch| is_forbidden_control(*ch)) {
+            c.error(
+                &[K("organization")],
+                format!(
+                    "organization must be one line without control characters; it contains {}",
+                    describe_char(ch)
+                ),
+            );
+        }
+        if org.chars().count() > 200 {
+            c.error(
+                &[K("organization")],
+                format!(
+                    "organization is {} characters long; at most 200",
+                    org.chars().count()
+                ),
+            );
+        }
+    }
+
+    // backup
+    let b = &t.backup;
+    c.path(&[K("backup"), K("root")], "backup.root", &b.root);
+    for (i, copy) in b.copies.iter().enumerate() {
+        let p = [K("backup"), K("copies"), I(i)];
+        c.path(&p, "backup copy", copy);
+        if copy.eq_ignore_ascii_case(&b.root) {
+            c.error(&p, "a backup copy location is the same as backup.root");
+        }
+        if b.copies[..i].iter().any(|o| o.eq_ignore_ascii_case(copy)) {
+            c.error(&p, format!("backup copy location `{copy}` is listed twice"));
+        }
+    }
+    if let Some(s) = &b.sql_backup_path {
+        c.path(
+            &[K("backup"), K("sql_backup_path")],
+            "backup.sql_backup_path",
+            s,
+        );
+    }
+    if !(1..=3650).contains(&b.retention_days) {
+        c.error(
+            &[K("backup"), K("retention_days")],
+            format!(
+                "retention_days is {}; it must be between 1 and 3650",
+                b.retention_days
+            ),
+        );
+    }
+    if !(1..=1000).contains(&b.keep_last) {
+        c.error(
+            &[K("backup"), K("keep_last")],
+            format!(
+                "keep_last is {}; it must be between 1 and 1000",
+                b.keep_last
+            ),
+        );
+    }
+    if b.copies.is_empty() {
+        c.warn(&[K("backup")], "no backup.copies: Microsoft's backup prerequisites ask for a copy of every backup in another location")
+            .help = Some("add `copies:` with at least one UNC folder on another server".into());
+    }
+
+    if t.pools.is_empty() {
+        c.error(
+            &[K("pools")],
+            "pools is empty: describe at least one pool A",
+        );
+    }
+
+    let any_db = t.pools.iter().any(|p| !p.databases.is_empty());
+    let sql_local = b
+        .sql_backup_path
+        .as_deref()
+        .is_some_and(|s| !s.starts_with("\\\\"));
+
+    for (pi, pool) in t.pools.iter().enumerate() {
+        let base = [K("pools"), I(pi)];
+        let at = |rest: &[Seg<'static>]| -> Vec<Seg<'static>> {
+            base.iter().copied().chain(rest.iter().copied()).collect()
+        };
+
+        c.fqdn(&at(&[K("fqdn")]), "pool fqdn", &pool.fqdn);
+        let id = pool.effective_id();
+        if !is_pool_id(&id) {
+            match &pool.id {
+                Some(_) => {
+                    c.error(
+                        &at(&[K("id")]),
+                        format!("pool id `{}` is not valid", id.escape_debug()),
+                    )
+                    .help = Some("an id is 1-32 of lower-case letters, digits and `-`".into());
+                }
+                None => {
+                    c.error(
+                        &at(&[K("fqdn")]),
+                        format!(
+                            "the id derived from this FQDN, `{}`, is not a valid pool id",
+                            id.escape_debug()
+                        ),
+                    )
+                    .help = Some("add `id:` with 1-32 lower-case letters, digits and `-`".into());
+                }
+            }
+        }
+        if let Some(first) = t.pools[..pi].iter().position(|o| o.effective_id() == id) {
+            c.error(
+                &at(&[K("id")]),
+                format!("pool id `{id}` is already used by pools[{first}]"),
+            )
+            .help = Some("give each pool a distinct `id:`".into());
+        }
+        if let Some(first) = t.pools[..pi]
+            .iter()
+            .position(|o| o.fqdn.eq_ignore_ascii_case(&pool.fqdn))
+        {
+            c.error(
+                &at(&[K("fqdn")]),
+                format!(
+                    "pool `{}` is already described by pools[{first}]",
+                    pool.fqdn
+                ),
+            );
+        }
+        c.path(&at(&[K("file_store")]), "file_store", &pool.file_store);
+        if let Some(sid) = &pool.app_server_service_id {
+            if !is_service_id(sid) {
+                c.error(&at(&[K("app_server_service_id")]), format!("`{}` is not an Application Server service id", sid.escape_debug()))
+                    .help = Some("the form is N-ApplicationServer-N, for example 1-ApplicationServer-1; omit it and the script reads it at run time".into());
+            }
+        }
+
+        // pool B
+        let bp = &pool.backup_pool;
+        c.fqdn(
+            &at(&[K("backup_pool"), K("fqdn")]),
+            "backup_pool fqdn",
+            &bp.fqdn,
+        );
+        if bp.fqdn.eq_ignore_ascii_case(&pool.fqdn) {
+            c.error(
+                &at(&[K("backup_pool"), K("fqdn")]),
+                "pool B (backup_pool) is the same pool as pool A",
+            );
+        }
+        for (key, sql) in [("backend", &bp.backend), ("mirror", &bp.mirror)] {
+            if let Some(sql) = sql {
+                c.fqdn(
+                    &at(&[K("backup_pool"), K(key), K("server")]),
+                    &format!("backup_pool.{key}.server"),
+                    &sql.server,
+                );
+                c.instance(
+                    &at(&[K("backup_pool"), K(key), K("instance")]),
+                    &sql.instance,
+                );
+            }
+        }
+        if bp.mirror.is_some() && bp.backend.is_none() {
+            c.error(
+                &at(&[K("backup_pool")]),
+                "backup_pool has a mirror but no backend",
+            );
+        }
+        if let Some(partner) = t
+            .pools
+            .iter()
+            .find(|o| o.fqdn.eq_ignore_ascii_case(&bp.fqdn))
+        {
+            if !partner.backup_pool.fqdn.eq_ignore_ascii_case(&pool.fqdn) {
+                c.error(
+                    &at(&[K("backup_pool"), K("fqdn")]),
+                    format!(
+                        "pairing is not symmetric: pool B `{}` is listed as a pool whose backup_pool is `{}`, not `{}`",
+                        bp.fqdn, partner.backup_pool.fqdn, pool.fqdn
+                    ),
+                )
+                .help = Some("paired pools back each other up 1:1; fix one of the two backup_pool entries".into());
+            }
+            if partner.edition != pool.edition {
+                c.warn(&at(&[K("edition")]), "pool A and pool B have different editions; Microsoft supports pairing only pools of the same edition");
+            }
+        }
+        if pool.hosts_cms == crate::model::HostsCms::Yes && bp.backend.is_none() {
+            c.warn(&at(&[K("backup_pool")]), "hosts_cms is true but backup_pool.backend is not given: the CMS failover step keeps a placeholder")
+                .help = Some("add backup_pool.backend (server and instance of pool B's back end)".into());
+        }
+
+        // pool C
+        if let Some(rp) = &pool.replacement_pool {
+            c.fqdn(
+                &at(&[K("replacement_pool"), K("fqdn")]),
+                "replacement_pool fqdn",
+                &rp.fqdn,
+            );
+            if rp.fqdn.eq_ignore_ascii_case(&pool.fqdn) {
+                c.error(
+                    &at(&[K("replacement_pool"), K("fqdn")]),
+                    "pool C (replacement_pool) must have a new FQDN, not pool A's",
+                );
+            }
+            if rp.fqdn.eq_ignore_ascii_case(&bp.fqdn) {
+                c.error(
+                    &at(&[K("replacement_pool"), K("fqdn")]),
+                    "pool C (replacement_pool) is the same pool as pool B",
+                );
+            }
+            if let Some(fs) = &rp.file_store {
+                c.path(
+                    &at(&[K("replacement_pool"), K("file_store")]),
+                    "replacement_pool.file_store",
+                    fs,
+                );
+            }
+            if let Some(partner) = t
+                .pools
+                .iter()
+                .find(|o| o.fqdn.eq_ignore_ascii_case(&bp.fqdn))
+            {
+                if partner.edition != rp.edition {
+                    c.warn(&at(&[K("replacement_pool"), K("edition")]), "pool C's edition differs from pool B's; Microsoft supports pairing only pools of the same edition");
+                }
+            }
+        }
+
+        // services
+        if t.product == Product::Sfb2019 && pool.services.persistent_chat_next_hop {
+            c.error(
+                &at(&[K("services"), K("persistent_chat_next_hop")]),
+                "Persistent Chat is not supported in Skype for Business Server 2019",
+            );
+        }
+        if pool.services.response_groups && pool.rgs_audio_sources.is_empty() {
+            c.warn(&at(&[K("services"), K("response_groups")]), "response_groups without rgs_audio_sources: the original recordings are not kept separately")
+                .help = Some("list the folders that hold the original Response Group audio in rgs_audio_sources".into());
+        }
+        for (i, e) in pool.edge_pools.iter().enumerate() {
+            c.fqdn(&at(&[K("edge_pools"), I(i)]), "edge pool", e);
+        }
+        for (i, s) in pool.branch_appliances.iter().enumerate() {
+            c.fqdn(&at(&[K("branch_appliances"), I(i)]), "branch appliance", s);
+            if pool.branch_appliances[..i]
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(s))
+            {
+                c.error(
+                    &at(&[K("branch_appliances"), I(i)]),
+                    format!("branch appliance `{s}` is listed twice"),
+                );
+            }
+        }
+        for (i, s) in pool.rgs_audio_sources.iter().enumerate() {
+            c.path(
+                &at(&[K("rgs_audio_sources"), I(i)]),
+                "rgs_audio_sources entry",
+                s,
+            );
+        }
+
+        // databases
+        for (di, db) in pool.databases.iter().enumerate() {
+            let dbp = |k: &'static str| at(&[K("databases"), I(di), K(k)]);
+            c.fqdn(&dbp("server"), "database server", &db.server);
+            c.instance(&dbp("instance"), &db.instance);
+            if db.role == DbRole::PersistentChat && t.product == Product::Sfb2019 {
+                c.error(
+                    &dbp("role"),
+                    "Persistent Chat is not supported in Skype for Business Server 2019",
+                );
+            }
+            if db.names.is_empty() {
+                c.error(
+                    &dbp("names"),
+                    "names is empty: list the databases to back up",
+                );
+            }
+            for (ni, name) in db.names.iter().enumerate() {
+                let np = at(&[K("databases"), I(di), K("names"), I(ni)]);
+                if !is_db_name(name) {
+                    c.error(
+                        &np,
+                        format!("`{}` is not a valid database name", name.escape_debug()),
+                    )
+                    .help = Some("database names use 1-128 letters, digits and `_`".into());
+                }
+                let dup = pool.databases[..=di].iter().enumerate().any(|(oi, o)| {
+                    o.server.eq_ignore_ascii_case(&db.server)
+                        && o.instance
+                            .as_deref()
+                            .unwrap_or("")
+                            .eq_ignore_ascii_case(db.instance.as_deref().unwrap_or(""))
+                        && o.names
+                            .iter()
+                            .enumerate()
+                            .any(|(on, n)| n.eq_ignore_ascii_case(name) && (oi, on) < (di, ni))
+                });
+                if dup {
+                    c.error(
+                        &np,
+                        format!("database `{name}` on this SQL instance is listed twice"),
+                    );
+                }
+            }
+            if sql_local && !db.server.eq_ignore_ascii_case(&pool.fqdn) {
+                c.warn(&dbp("server"), format!(
+                    "backup.sql_backup_path is a local drive path, but database server `{}` is another host: the path is resolved on the SQL Server, and the script on pool A cannot read the .bak files there",
+                    db.server
+                ))
+                .help = Some("use a UNC share that both the SQL Server service account and pool A can reach".into());
+            }
+        }
+    }
+    if any_db && b.sql_backup_path.is_none() {
+        let first = t
+            .pools
+            .iter()
+            .position(|p| !p.databases.is_empty())
+            .unwrap_or(0);
+        c.error(
+            &[K("pools"), I(first), K("databases")],
+            "databases are listed but backup.sql_backup_path is not set",
+        )
+        .help = Some(
+            "add backup.sql_backup_path: a folder the SQL Server service account can write".into(),
+        );
+    }
+    c.problems
+}

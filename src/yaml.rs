@@ -1,0 +1,387 @@
+//! The topology file as a YAML tree with a position on every node.
+//!
+//! Built from `saphyr-parser` events. The tree exists so that `--set` overrides can be applied
+//! before validation and so that every check, after parsing, can point at the line and column of
+//! the value it is about. Hostile input is bounded here: nesting depth and the number of nodes
+//! (aliases included) have hard budgets, and several documents, duplicate keys and non-scalar keys
+//! are refused.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use crate::diagnostic::{Origin, Pos, Problem};
+
+/// Most nodes a document may expand to, aliases included (a topology has a few hundred).
+pub const MAX_NODES: usize = 20_000;
+/// Deepest nesting accepted (a topology is at most six levels deep).
+pub const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A scalar: its text, whether it was written plain (unquoted, so `true`, `14`, `~` are typed).
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Seq(Vec<Node>),
+    /// Mapping entries in file order; keys are scalar text with their position.
+    Map(Vec<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_pos: Pos,
+    pub value: Node,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    pub pos: Pos,
+}
+
+/// The YAML 1.2 core-schema reading of a plain scalar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plain {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str,
+}
+
+pub fn resolve_plain(text: &str) -> Plain {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Plain::Null,
+        "true" | "True" | "TRUE" => return Plain::Bool(true),
+        "false" | "False" | "FALSE" => return Plain::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Plain::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Plain::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Plain::Float(f64::NAN),
+        _ => {}
+    }
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if let Some(h) = text.strip_prefix("0x") {
+        if digits(h, 16) {
+            return i128::from_str_radix(h, 16)
+                .map(Plain::Int)
+                .unwrap_or(Plain::Str);
+        }
+    }
+    if let Some(o) = text.strip_prefix("0o") {
+        if digits(o, 8) {
+            return i128::from_str_radix(o, 8)
+                .map(Plain::Int)
+                .unwrap_or(Plain::Str);
+        }
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits(unsigned, 10) {
+        return text.parse::<i128>().map(Plain::Int).unwrap_or(Plain::Str);
+    }
+    let is_float = {
+        let (mantissa, exp) = match unsigned.find(['e', 'E']) {
+            Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+            None => (unsigned, None),
+        };
+        let mut parts = mantissa.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        let mantissa_ok = match frac {
+            Some(f) => {
+                (int.is_empty() || digits(int, 10))
+                    && (f.is_empty() || digits(f, 10))
+                    && !(int.is_empty() && f.is_empty())
+            }
+            None => digits(int, 10),
+        };
+        let exp_ok = match exp {
+            None => frac.is_some(),
+            Some(e) => digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10),
+        };
+        mantissa_ok && exp_ok
+    };
+    if is_float {
+        if let Ok(f) = text.parse::<f64>() {
+            return Plain::Float(f);
+        }
+    }
+    Plain::Str
+}
+
+impl Node {
+    /// A short description of the node's YAML type, for messages.
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            Kind::Seq(_) => "a list".into(),
+            Kind::Map(_) => "a mapping".into(),
+            Kind::Scalar { text, plain: false } => format!("the string {text:?}"),
+            Kind::Scalar { text, plain: true } => match resolve_plain(text) {
+                Plain::Null => "nothing (null)".into(),
+                Plain::Bool(b) => format!("the boolean {b}"),
+                Plain::Int(_) | Plain::Float(_) => format!("the number {text}"),
+                Plain::Str => format!("the string {text:?}"),
+            },
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            _ => None,
+        }
+    }
+
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Position of the node at `path`, or of the deepest ancestor that exists (for a missing key,
+    /// that is its parent mapping).
+    pub fn pos_at(&self, path: &[Seg<'_>]) -> Pos {
+        let mut node = self;
+        for seg in path {
+            let next = match (seg, &node.kind) {
+                (Seg::Key(k), Kind::Map(_)) => node.get(k),
+                (Seg::Index(i), Kind::Seq(items)) => items.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node.pos.clone()
+    }
+}
+
+/// One step of a path into the tree.
+#[derive(Debug, Clone, Copy)]
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pos_of(span: &Span, origin: &Origin) -> Pos {
+    Pos {
+        origin: origin.clone(),
+        line: span.start.line(),
+        col: span.start.col() + 1,
+    }
+}
+
+enum Frame {
+    Seq(Pos, Vec<Node>, usize),
+    Map(Pos, Vec<Entry>, Option<(String, Pos)>, usize),
+}
+
+/// Parse YAML text into one tree. `origin` labels the positions (file or `--set`).
+pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    let mut nodes = 0usize;
+
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                let m = e.marker();
+                let pos = Pos {
+                    origin: origin.clone(),
+                    line: m.line(),
+                    col: m.col() + 1,
+                };
+                return Err(Problem::error(
+                    Some(pos),
+                    format!("YAML syntax error: {}", e.info()),
+                ));
+            }
+        };
+        let pos = pos_of(&span, &origin);
+        let (node, anchor, size) = match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Problem::error(
+                        Some(pos),
+                        "the file holds more than one YAML document",
+                    )
+                    .with_help(
+                        "a topology is one document: remove the `---` separator and what follows",
+                    ));
+                }
+                continue;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = anchors.get(&id) else {
+                    return Err(Problem::error(Some(pos), "alias to an unknown anchor"));
+                };
+                if nodes + size > MAX_NODES {
+                    return Err(Problem::error(
+                        Some(pos),
+                        format!(
+                            "YAML aliases expand the document beyond {MAX_NODES} nodes; refused"
+                        ),
+                    )
+                    .with_help("write the values out instead of repeating large anchors"));
+                }
+                nodes += size;
+                (node.clone(), 0, *size)
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                if let Some(tag) = tag {
+                    if !(tag.handle == "tag:yaml.org,2002:" && tag.suffix == "str") {
+                        return Err(Problem::error(
+                            Some(pos),
+                            format!("YAML tag `{}{}` is not supported", tag.handle, tag.suffix),
+                        )
+                        .with_help("remove the tag; quote the value if it must be text"));
+                    }
+                }
+                let plain = matches!(style, ScalarStyle::Plain);
+                nodes += 1;
+                if nodes > MAX_NODES {
+                    return Err(Problem::error(
+                        Some(pos),
+                        format!("the document has more than {MAX_NODES} nodes; refused"),
+                    ));
+                }
+                (
+                    Node {
+                        kind: Kind::Scalar {
+                            text: text.into_owned(),
+                            plain,
+                        },
+                        pos,
+                    },
+                    anchor,
+                    1,
+                )
+            }
+            Event::SequenceStart(anchor, tag) => {
+                open_collection(&pos, tag.is_some(), stack.len(), &mut nodes)?;
+                stack.push(Frame::Seq(pos, Vec::new(), anchor));
+                continue;
+            }
+            Event::MappingStart(anchor, tag) => {
+                open_collection(&pos, tag.is_some(), stack.len(), &mut nodes)?;
+                stack.push(Frame::Map(pos, Vec::new(), None, anchor));
+                continue;
+            }
+            Event::SequenceEnd => {
+                let Some(Frame::Seq(pos, items, anchor)) = stack.pop() else {
+                    return Err(Problem::error(Some(pos), "unbalanced sequence"));
+                };
+                let size = 1 + items.iter().map(count).sum::<usize>();
+                (
+                    Node {
+                        kind: Kind::Seq(items),
+                        pos,
+                    },
+                    anchor,
+                    size,
+                )
+            }
+            Event::MappingEnd => {
+                let Some(Frame::Map(pos, entries, _, anchor)) = stack.pop() else {
+                    return Err(Problem::error(Some(pos), "unbalanced mapping"));
+                };
+                let size = 1 + entries.iter().map(|e| 1 + count(&e.value)).sum::<usize>();
+                (
+                    Node {
+                        kind: Kind::Map(entries),
+                        pos,
+                    },
+                    anchor,
+                    size,
+                )
+            }
+        };
+        if anchor != 0 {
+            anchors.insert(anchor, (node.clone(), size));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq(_, items, _)) => items.push(node),
+            Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
+                None => {
+                    let Kind::Scalar { text, .. } = node.kind else {
+                        return Err(Problem::error(
+                            Some(node.pos),
+                            "mapping keys must be plain text",
+                        ));
+                    };
+                    if let Some(first) = entries.iter().find(|e| e.key == text) {
+                        return Err(Problem::error(
+                            Some(node.pos),
+                            format!(
+                                "duplicate key `{text}` (first at line {})",
+                                first.key_pos.line
+                            ),
+                        )
+                        .with_help("each key may appear once in a mapping; remove one of them"));
+                    }
+                    *pending = Some((text, node.pos));
+                }
+                Some((key, key_pos)) => entries.push(Entry {
+                    key,
+                    key_pos,
+                    value: node,
+                }),
+            },
+        }
+    }
+    root.ok_or_else(|| {
+        Problem::error(None, "the file is empty")
+            .with_help("run `abc-failover init` for a commented starter topology")
+    })
+}
+
+fn open_collection(
+    pos: &Pos,
+    tagged: bool,
+    depth: usize,
+    nodes: &mut usize,
+) -> Result<(), Problem> {
+    if tagged {
+        return Err(
+            Problem::error(Some(pos.clone()), "YAML tags are not supported")
+                .with_help("remove the tag"),
+        );
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Problem::error(
+            Some(pos.clone()),
+            format!("nesting deeper than {MAX_DEPTH} levels; refused"),
+        ));
+    }
+    *nodes += 1;
+    if *nodes > MAX_NODES {
+        return Err(Problem::error(
+            Some(pos.clone()),
+            format!("the document has more than {MAX_NODES} nodes; refused"),
+        ));
+    }
+    Ok(())
+}
+
+fn count(n: &Node) -> usize {
+    match &n.kind {
+        Kind::Scalar { .. } => 1,
+        Kind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
+        Kind::Map(entries) => 1 + entries.iter().map(|e| 1 + count(&e.value)).sum::<usize>(),
+    }
+}
