@@ -1,0 +1,115 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use abc_failover::load::{load_bytes, load_file, Loaded};
+use abc_failover::render::{render_embedded, Artifacts};
+use tree_sitter::{Node, Parser, Tree};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every bundled sample topology, sorted.
+pub fn samples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .expect("samples/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn load_path(path: &Path) -> Loaded {
+    load_file(path, &[]).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+}
+
+/// Load a topology given as text (name `topology.yaml`).
+pub fn load_text(yaml: &str) -> Loaded {
+    load_bytes("topology.yaml", "topology.yaml", yaml.as_bytes(), &[])
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+pub fn render(loaded: &Loaded) -> Artifacts {
+    render_embedded(loaded).expect("render")
+}
+
+/// A generated file as text: BOM dropped, CRLF turned into LF.
+pub fn text(bytes: &[u8]) -> String {
+    let s = std::str::from_utf8(bytes).expect("UTF-8");
+    s.strip_prefix('\u{FEFF}')
+        .unwrap_or(s)
+        .replace("\r\n", "\n")
+}
+
+pub fn parse_ps(src: &str) -> Tree {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .expect("grammar loads");
+    parser.parse(src, None).expect("parser returns a tree")
+}
+
+/// ERROR and MISSING nodes of a PowerShell parse, as `KIND line:col "text"`; empty when clean.
+pub fn syntax_problems(src: &str) -> Vec<String> {
+    let tree = parse_ps(src);
+    let mut out = Vec::new();
+    visit_errors(tree.root_node(), src.as_bytes(), &mut out);
+    out
+}
+
+fn visit_errors(node: Node, src: &[u8], out: &mut Vec<String>) {
+    if !node.has_error() && !node.is_missing() {
+        return;
+    }
+    if node.is_error() || node.is_missing() {
+        let p = node.start_position();
+        let what = if node.is_missing() {
+            "MISSING"
+        } else {
+            "ERROR"
+        };
+        let text: String = node.utf8_text(src).unwrap_or("").chars().take(80).collect();
+        out.push(format!(
+            "{what} {} at {}:{} {:?}",
+            node.kind(),
+            p.row + 1,
+            p.column + 1,
+            text
+        ));
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        visit_errors(child, src, out);
+    }
+}
+
+/// Call `f` on every node of the tree, depth first.
+pub fn walk<'t>(node: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
+    f(node);
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        walk(child, f);
+    }
+}
+
+/// The ```powershell blocks of a Markdown text, with the line each starts on (1-based).
+pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in md.lines().enumerate() {
+        match &mut current {
+            None if line.trim_start() == "```powershell" => current = Some((i + 2, String::new())),
+            Some(_) if line.trim_start() == "```" => out.push(current.take().expect("open block")),
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    assert!(current.is_none(), "unclosed ```powershell block");
+    out
+}
