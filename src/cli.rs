@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Diagnostic;
@@ -132,12 +133,14 @@ pub enum TemplatesCommand {
     Export { dir: PathBuf },
 }
 
-/// How a command ended.
+/// How a command that ran ended; trouble (exit 2) is an `anyhow::Error` instead.
 enum Outcome {
     Ok,
     Findings,
-    Trouble,
 }
+
+/// A loaded topology, or the findings already printed (exit 1).
+type Loading<T> = std::result::Result<T, Outcome>;
 
 fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
@@ -149,49 +152,44 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Load a topology, printing warnings; `None` (with the outcome) when it cannot be used.
-fn load(file: &Path, sets: &[String]) -> Result<Loaded, Outcome> {
+/// Load a topology, printing its warnings. Findings are printed and returned as `Err(Findings)`
+/// inside `Ok`; an unreadable file is trouble.
+fn load(file: &Path, sets: &[String]) -> Result<Loading<Loaded>> {
     match load_file(file, sets) {
         Ok(l) => {
             print_diagnostics(&l.warnings);
-            Ok(l)
+            Ok(Ok(l))
         }
         Err(LoadError::Invalid(diags)) => {
             print_diagnostics(&diags);
             let n = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("{}: {n} error(s); nothing was generated", file.display());
-            Err(Outcome::Findings)
+            Ok(Err(Outcome::Findings))
         }
-        Err(e @ LoadError::Unreadable { .. }) => {
-            eprintln!("{e}");
-            Err(Outcome::Trouble)
-        }
+        Err(e @ LoadError::Unreadable { .. }) => Err(e.into()),
     }
 }
 
-fn renderer(common: &Common) -> Result<Renderer, Outcome> {
+fn renderer(common: &Common) -> Result<Renderer> {
     let set = match &common.templates {
-        Some(dir) => TemplateSet::with_overrides(dir),
-        None => Ok(TemplateSet::embedded()),
+        Some(dir) => TemplateSet::with_overrides(dir)?,
+        None => TemplateSet::embedded(),
     };
-    set.and_then(|s| Renderer::new(&s)).map_err(|e| {
-        eprintln!("error: {e}");
-        Outcome::Trouble
-    })
+    Ok(Renderer::new(&set)?)
 }
 
-fn render_with_lock(file: &Path, common: &Common) -> Result<crate::render::Artifacts, Outcome> {
-    let loaded = load(file, &common.sets)?;
-    let r = renderer(common)?;
-    let artifacts = r.render_all(&loaded).map_err(|e| {
-        eprintln!("error: {e}");
-        Outcome::Trouble
-    })?;
-    Ok(output::with_lock(artifacts, &loaded, &common.sets))
+/// Everything `render` would write, lock file included, or the findings.
+fn render_with_lock(file: &Path, common: &Common) -> Result<Loading<crate::render::Artifacts>> {
+    let loaded = match load(file, &common.sets)? {
+        Ok(l) => l,
+        Err(o) => return Ok(Err(o)),
+    };
+    let artifacts = renderer(common)?.render_all(&loaded)?;
+    Ok(Ok(output::with_lock(artifacts, &loaded, &common.sets)))
 }
 
-fn run(cli: Cli) -> Outcome {
-    let result = match cli.command {
+fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
         Command::Init { file, force } => init(&file, force),
         Command::Validate {
             file,
@@ -212,28 +210,24 @@ fn run(cli: Cli) -> Outcome {
             Ok(Outcome::Ok)
         }
         Command::Templates(TemplatesCommand::List) => {
-            for (name, _) in TemplateSet::embedded().files {
+            for name in TemplateSet::embedded().files.keys() {
                 println!("{name}");
             }
             Ok(Outcome::Ok)
         }
         Command::Templates(TemplatesCommand::Export { dir }) => export_templates(&dir),
-    };
-    result.unwrap_or_else(|o| o)
+    }
 }
 
-fn init(file: &Path, force: bool) -> Result<Outcome, Outcome> {
+fn init(file: &Path, force: bool) -> Result<Outcome> {
     if file.exists() && !force {
-        eprintln!(
-            "{}: error: the file exists; use --force to overwrite it",
+        bail!(
+            "{}: the file exists; use --force to overwrite it",
             file.display()
         );
-        return Err(Outcome::Trouble);
     }
-    std::fs::write(file, crate::starter::STARTER_TOPOLOGY).map_err(|e| {
-        eprintln!("{}: error: {e}", file.display());
-        Outcome::Trouble
-    })?;
+    std::fs::write(file, crate::starter::STARTER_TOPOLOGY)
+        .with_context(|| format!("writing {}", file.display()))?;
     eprintln!(
         "wrote {}; edit it, then run: abc-failover validate {}",
         file.display(),
@@ -242,12 +236,7 @@ fn init(file: &Path, force: bool) -> Result<Outcome, Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn validate(
-    file: &Path,
-    format: Format,
-    deny_warnings: bool,
-    common: &Common,
-) -> Result<Outcome, Outcome> {
+fn validate(file: &Path, format: Format, deny_warnings: bool, common: &Common) -> Result<Outcome> {
     let (diags, outcome) = match load_file(file, &common.sets) {
         Ok(l) => {
             let o = if deny_warnings && !l.warnings.is_empty() {
@@ -258,40 +247,30 @@ fn validate(
             (l.warnings, o)
         }
         Err(LoadError::Invalid(d)) => (d, Outcome::Findings),
-        Err(e @ LoadError::Unreadable { .. }) => {
-            eprintln!("{e}");
-            return Err(Outcome::Trouble);
-        }
+        Err(e @ LoadError::Unreadable { .. }) => return Err(e.into()),
     };
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&diags).expect("diagnostics serialize")
-        ),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
         Format::Text => {
             print_diagnostics(&diags);
-            if matches!(outcome, Outcome::Ok) {
-                eprintln!("{}: valid", file.display());
+            match outcome {
+                Outcome::Ok => eprintln!("{}: valid", file.display()),
+                Outcome::Findings => eprintln!("{}: not valid", file.display()),
             }
         }
     }
     Ok(outcome)
 }
 
-fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome, Outcome> {
-    let artifacts = render_with_lock(file, common)?;
-    let report = output::write(out, &artifacts).map_err(|e| {
-        eprintln!("error: {e}");
-        Outcome::Trouble
-    })?;
+fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
+    let artifacts = match render_with_lock(file, common)? {
+        Ok(a) => a,
+        Err(o) => return Ok(o),
+    };
+    let report = output::write(out, &artifacts)?;
     let mut stdout = std::io::stdout().lock();
     for (rel, change) in &report {
-        let _ = writeln!(
-            stdout,
-            "{:<9} {}",
-            change.word(),
-            Path::new(out).join(rel).display()
-        );
+        writeln!(stdout, "{:<9} {}", change.word(), out.join(rel).display())?;
     }
     let changed = report
         .iter()
@@ -301,22 +280,23 @@ fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome, Outcome> 
     Ok(Outcome::Ok)
 }
 
-fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome, Outcome> {
-    let artifacts = render_with_lock(file, common)?;
-    let report = output::check(out, &artifacts).map_err(|e| {
-        eprintln!("error: {e}");
-        Outcome::Trouble
-    })?;
+fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
+    let artifacts = match render_with_lock(file, common)? {
+        Ok(a) => a,
+        Err(o) => return Ok(o),
+    };
+    let report = output::check(out, &artifacts)?;
     if report.is_clean() {
         eprintln!("{}: up to date", out.display());
         return Ok(Outcome::Ok);
     }
     let color = color_enabled();
+    let mut stdout = std::io::stdout().lock();
     for d in &report.diffs {
-        print!("{}", paint(d, color));
+        write!(stdout, "{}", paint(d, color))?;
     }
     for line in &report.lines {
-        println!("{line}");
+        writeln!(stdout, "{line}")?;
     }
     eprintln!(
         "{} is stale: run `abc-failover render {} -o {}` and commit the result",
@@ -327,30 +307,32 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome, Outcome> {
     Ok(Outcome::Findings)
 }
 
-fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome, Outcome> {
-    let render = |f: &Path| -> Result<_, Outcome> {
-        let loaded = load(f, &common.sets)?;
-        renderer(common)?.render_all(&loaded).map_err(|e| {
-            eprintln!("error: {e}");
-            Outcome::Trouble
-        })
-    };
-    let (a, b) = (render(old)?, render(new)?);
-    let (diffs, stats) = output::diff(&a, &b);
+fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome> {
+    let renderer = renderer(common)?;
+    let mut rendered = Vec::new();
+    for f in [old, new] {
+        match load(f, &common.sets)? {
+            Ok(loaded) => rendered.push(renderer.render_all(&loaded)?),
+            Err(o) => return Ok(o),
+        }
+    }
+    let (diffs, stats) = output::diff(&rendered[0], &rendered[1]);
     let color = color_enabled();
+    let mut stdout = std::io::stdout().lock();
     if !stat {
         for d in &diffs {
-            print!("{}", paint(d, color));
+            write!(stdout, "{}", paint(d, color))?;
         }
     }
     for (pool, s) in &stats {
         if s.files_changed == 0 {
-            println!("{pool}: no change");
+            writeln!(stdout, "{pool}: no change")?;
         } else {
-            println!(
+            writeln!(
+                stdout,
                 "{pool}: {} file(s) changed, {} insertion(s)(+), {} deletion(s)(-)",
                 s.files_changed, s.added_lines, s.removed_lines
-            );
+            )?;
         }
     }
     Ok(if diffs.is_empty() {
@@ -360,27 +342,21 @@ fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome, 
     })
 }
 
-fn export_templates(dir: &Path) -> Result<Outcome, Outcome> {
+fn export_templates(dir: &Path) -> Result<Outcome> {
     let set = TemplateSet::embedded();
     for name in set.files.keys() {
         if dir.join(name).exists() {
-            eprintln!(
-                "{}: error: exists; nothing was exported",
+            bail!(
+                "{}: exists; nothing was exported (export never overwrites)",
                 dir.join(name).display()
             );
-            return Err(Outcome::Trouble);
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        eprintln!("{}: error: {e}", dir.display());
-        Outcome::Trouble
-    })?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for (name, (text, _)) in &set.files {
-        std::fs::write(dir.join(name), text).map_err(|e| {
-            eprintln!("{}: error: {e}", dir.join(name).display());
-            Outcome::Trouble
-        })?;
-        println!("{}", dir.join(name).display());
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("{}", path.display());
     }
     Ok(Outcome::Ok)
 }
@@ -407,7 +383,8 @@ fn paint(diff: &str, color: bool) -> String {
         .collect()
 }
 
-/// Parse the command line, run, and turn the outcome into the process exit code.
+/// Parse the command line, run, and turn the outcome into the process exit code:
+/// 0 success, 1 findings, 2 trouble.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -417,8 +394,11 @@ pub fn main() -> ExitCode {
         }
     };
     match run(cli) {
-        Outcome::Ok => ExitCode::SUCCESS,
-        Outcome::Findings => ExitCode::from(1),
-        Outcome::Trouble => ExitCode::from(2),
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }

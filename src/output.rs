@@ -289,16 +289,51 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
             }
         }
     }
-    if let Some(lock) = &lock {
-        for rel in lock.files.keys() {
-            if !artifacts.contains_key(rel) && is_generated_path(rel) && target(out, rel).exists() {
-                report.lines.push(format!(
-                    "extra: {rel} (listed in the lock file, no longer generated)"
-                ));
-            }
+    let mut extras: Vec<String> = lock
+        .map(|l| l.files.into_keys().collect())
+        .unwrap_or_default();
+    extras.extend(generated_files_on_disk(out)?);
+    extras.sort();
+    extras.dedup();
+    for rel in extras {
+        if !artifacts.contains_key(&rel) && is_generated_path(&rel) && target(out, &rel).exists() {
+            report.lines.push(format!(
+                "extra: {rel} (a generated file this topology no longer produces)"
+            ));
         }
     }
     Ok(report)
+}
+
+/// Files under `out` whose path has the shape of a generated file (`<id>/backup-<id>.ps1`, ...).
+fn generated_files_on_disk(out: &Path) -> Result<Vec<String>, OutputError> {
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(out) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(io_err(out, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| io_err(out, e))?;
+        if !entry
+            .file_type()
+            .map_err(|e| io_err(&entry.path(), e))?
+            .is_dir()
+        {
+            continue;
+        }
+        let dir = entry.file_name().to_string_lossy().into_owned();
+        for name in [
+            format!("backup-{dir}.ps1"),
+            format!("restore-checklist-{dir}.md"),
+        ] {
+            let rel = format!("{dir}/{name}");
+            if is_generated_path(&rel) && entry.path().join(&name).is_file() {
+                found.push(rel);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Per-pool counts for `diff`.

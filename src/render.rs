@@ -28,13 +28,14 @@ pub const CHECKLIST_TEMPLATE: &str = "restore-checklist.md";
 pub enum RenderError {
     #[error("custom template folder {path}: {reason}")]
     TemplateDir { path: String, reason: String },
-    #[error("template {name}: {message}")]
-    Template { name: String, message: String },
-    #[error("rendering {name} for pool {pool}: {message}")]
+    #[error("a template does not parse: {message}{origins}")]
+    Template { message: String, origins: String },
+    #[error("rendering {name} for pool {pool}: {message}{origins}")]
     Render {
         name: String,
         pool: String,
         message: String,
+        origins: String,
     },
 }
 
@@ -99,6 +100,24 @@ impl TemplateSet {
     }
 }
 
+impl TemplateSet {
+    /// Notes naming the file behind each custom template (empty with only embedded ones), for
+    /// error messages: Tera reports positions by template name.
+    fn origins(&self) -> String {
+        self.files
+            .iter()
+            .filter_map(|(name, (_, src))| match src {
+                Source::Custom(path) => Some(format!(
+                    "\n  note: template {} comes from {}",
+                    name.trim_end_matches(".tera"),
+                    path.display()
+                )),
+                Source::Embedded => None,
+            })
+            .collect()
+    }
+}
+
 fn write_ps(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     out.write_all(ps_literal(s).as_bytes())
 }
@@ -139,8 +158,8 @@ fn engine(
         .collect();
     tera.add_raw_templates(templates)
         .map_err(|e| RenderError::Template {
-            name: suffix.to_string(),
             message: e.to_string(),
+            origins: set.origins(),
         })?;
     Ok(tera)
 }
@@ -149,6 +168,7 @@ fn engine(
 pub struct Renderer {
     ps: Tera,
     md: Tera,
+    origins: String,
 }
 
 impl Renderer {
@@ -156,6 +176,7 @@ impl Renderer {
         Ok(Renderer {
             ps: engine(set, ".ps1", write_ps, false)?,
             md: engine(set, ".md", write_md, true)?,
+            origins: set.origins(),
         })
     }
 
@@ -165,16 +186,14 @@ impl Renderer {
         } else {
             &self.md
         };
-        let ctx = Context::from_serialize(plan).map_err(|e| RenderError::Render {
+        let fail = |e: tera::Error| RenderError::Render {
             name: name.into(),
             pool: plan.id.clone(),
             message: e.to_string(),
-        })?;
-        tera.render(name, &ctx).map_err(|e| RenderError::Render {
-            name: name.into(),
-            pool: plan.id.clone(),
-            message: e.to_string(),
-        })
+            origins: self.origins.clone(),
+        };
+        let ctx = Context::from_serialize(plan).map_err(fail)?;
+        tera.render(name, &ctx).map_err(fail)
     }
 
     /// Render every pool's files.

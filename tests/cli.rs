@@ -1,0 +1,623 @@
+//! The command line end to end: every command, its exit codes, and the change-control workflow
+//! (render, check, diff, --set, custom templates) on real folders.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_abc-failover"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn sample(name: &str) -> String {
+    common::root()
+        .join("samples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Every file under `dir` (relative path with `/`) with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(base)
+                    .expect("under base")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn render_into(topology: &str, out: &Path, extra: &[&str]) -> Output {
+    let o = out.display().to_string();
+    let mut args = vec!["render", topology, "-o", &o];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn check_against(topology: &str, out: &Path, extra: &[&str]) -> Output {
+    let o = out.display().to_string();
+    let mut args = vec!["check", topology, "-o", &o];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// Write `yaml` to `dir/name` and return the path as a string.
+fn write_topology(dir: &Path, name: &str, yaml: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, yaml).expect("write topology");
+    p.display().to_string()
+}
+
+fn contoso_text() -> String {
+    std::fs::read_to_string(sample("contoso.yaml")).expect("sample")
+}
+
+/// The Contoso sample without its second pool (`dub`), which pool `red` is paired with.
+fn contoso_without_dub() -> String {
+    let text = contoso_text();
+    let cut = text.find("\n  - id: dub").expect("dub entry");
+    text[..cut + 1].to_string()
+}
+
+#[test]
+fn render_writes_both_files_per_pool_and_the_lock_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = render_into(&sample("contoso.yaml"), &out, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let files: Vec<String> = tree(&out).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "abc-failover.lock.json",
+            "dub/backup-dub.ps1",
+            "dub/restore-checklist-dub.md",
+            "red/backup-red.ps1",
+            "red/restore-checklist-red.md"
+        ]
+    );
+    for line in stdout(&o).lines() {
+        assert!(line.starts_with("created "), "{line}");
+    }
+    let lock: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("abc-failover.lock.json")).unwrap())
+            .unwrap();
+    assert_eq!(lock["topology"]["file"], "contoso.yaml");
+    assert_eq!(lock["version"], env!("CARGO_PKG_VERSION"));
+    let sha =
+        abc_failover::load::sha256_hex(&std::fs::read(out.join("red/backup-red.ps1")).unwrap());
+    assert_eq!(lock["files"]["red/backup-red.ps1"], sha.as_str());
+    assert_eq!(
+        lock["topology"]["sha256"],
+        abc_failover::load::sha256_hex(contoso_text().as_bytes()).as_str()
+    );
+    let raw = std::fs::read_to_string(out.join("abc-failover.lock.json")).unwrap();
+    assert!(
+        raw.ends_with("}\n") && !raw.contains('\r'),
+        "lock file: LF and a final newline"
+    );
+}
+
+#[test]
+fn render_twice_changes_nothing_and_check_passes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(
+        code(&render_into(&sample("fabrikam-sfb2019.yaml"), &out, &[])),
+        0
+    );
+    let before = tree(&out);
+    let mtimes: Vec<_> = before
+        .keys()
+        .map(|p| std::fs::metadata(out.join(p)).unwrap().modified().unwrap())
+        .collect();
+    let second = render_into(&sample("fabrikam-sfb2019.yaml"), &out, &[]);
+    assert_eq!(code(&second), 0);
+    let report = stdout(&second);
+    assert_eq!(report.lines().count(), before.len());
+    assert!(
+        report.lines().all(|l| l.starts_with("unchanged ")),
+        "{report}"
+    );
+    assert_eq!(
+        tree(&out),
+        before,
+        "no byte changed and no file appeared (no temporary files left)"
+    );
+    let mtimes_after: Vec<_> = before
+        .keys()
+        .map(|p| std::fs::metadata(out.join(p)).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(mtimes, mtimes_after, "unchanged files are not rewritten");
+    let check = check_against(&sample("fabrikam-sfb2019.yaml"), &out, &[]);
+    assert_eq!(code(&check), 0, "{}{}", stdout(&check), stderr(&check));
+}
+
+#[test]
+fn check_reports_a_hand_edit_with_its_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(&sample("contoso.yaml"), &out, &[]);
+    let file = out.join("red/restore-checklist-red.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen('\n', "\nAn operator typed this line by hand.\n", 3);
+    std::fs::write(&file, edited).unwrap();
+    let o = check_against(&sample("contoso.yaml"), &out, &[]);
+    assert_eq!(code(&o), 1);
+    let s = stdout(&o);
+    assert!(s.contains("changed: red/restore-checklist-red.md"), "{s}");
+    assert!(
+        s.contains("hand-edited: red/restore-checklist-red.md"),
+        "{s}"
+    );
+    assert!(
+        s.contains("\n-An operator typed this line by hand."),
+        "the diff shows the edited line: {s}"
+    );
+    assert!(s.contains("--- a/red/restore-checklist-red.md"), "{s}");
+}
+
+#[test]
+fn check_reports_a_deleted_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(&sample("contoso.yaml"), &out, &[]);
+    std::fs::remove_file(out.join("dub/backup-dub.ps1")).unwrap();
+    let o = check_against(&sample("contoso.yaml"), &out, &[]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("missing: dub/backup-dub.ps1"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn check_reports_extra_generated_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(&sample("contoso.yaml"), &out, &[]);
+    // A generated-looking file no render of this topology produces.
+    std::fs::create_dir_all(out.join("old")).unwrap();
+    std::fs::write(out.join("old/backup-old.ps1"), "stale").unwrap();
+    let o = check_against(&sample("contoso.yaml"), &out, &[]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("extra: old/backup-old.ps1"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Files listed in the lock file whose pool left the topology.
+    std::fs::remove_dir_all(out.join("old")).unwrap();
+    let smaller = write_topology(tmp.path(), "contoso.yaml", &contoso_without_dub());
+    let o = check_against(&smaller, &out, &[]);
+    assert_eq!(code(&o), 1);
+    let s = stdout(&o);
+    assert!(
+        s.contains("extra: dub/backup-dub.ps1")
+            && s.contains("extra: dub/restore-checklist-dub.md"),
+        "{s}"
+    );
+}
+
+#[test]
+fn check_on_a_missing_output_folder_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = check_against(
+        &sample("litware-standard.yaml"),
+        &tmp.path().join("nothing-here"),
+        &[],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("missing: abc-failover.lock.json"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn removing_a_pool_removes_its_files_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(&sample("contoso.yaml"), &out, &[]);
+    std::fs::write(out.join("README.txt"), "kept by the operator").unwrap();
+    std::fs::write(out.join("dub/notes.txt"), "operator notes").unwrap();
+    let red_before = std::fs::read(out.join("red/backup-red.ps1")).unwrap();
+    let smaller = write_topology(tmp.path(), "contoso.yaml", &contoso_without_dub());
+    let o = render_into(&smaller, &out, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.contains("removed")
+            && s.contains("backup-dub.ps1")
+            && s.contains("restore-checklist-dub.md"),
+        "{s}"
+    );
+    let files: Vec<String> = tree(&out).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "README.txt",
+            "abc-failover.lock.json",
+            "dub/notes.txt",
+            "red/backup-red.ps1",
+            "red/restore-checklist-red.md"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(out.join("red/backup-red.ps1")).unwrap(),
+        red_before
+    );
+    assert_eq!(code(&check_against(&smaller, &out, &[])), 0);
+}
+
+#[test]
+fn a_lock_file_cannot_make_render_delete_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(&sample("litware-standard.yaml"), &out, &[]);
+    std::fs::write(tmp.path().join("victim.txt"), "x").unwrap();
+    std::fs::write(out.join("victim2.txt"), "x").unwrap();
+    let lock_path = out.join("abc-failover.lock.json");
+    let mut lock: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&lock_path).unwrap()).unwrap();
+    lock["files"]["../victim.txt"] = "00".into();
+    lock["files"]["victim2.txt"] = "00".into();
+    std::fs::write(&lock_path, serde_json::to_vec_pretty(&lock).unwrap()).unwrap();
+    assert_eq!(
+        code(&render_into(&sample("litware-standard.yaml"), &out, &[])),
+        0
+    );
+    assert!(tmp.path().join("victim.txt").exists() && out.join("victim2.txt").exists());
+}
+
+#[test]
+fn diff_shows_only_the_changed_pool() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write_topology(tmp.path(), "old.yaml", &contoso_text());
+    let changed = contoso_text().replace(
+        r"file_store: '\\fs02.contoso.com\LyncShare'",
+        r"file_store: '\\fs12.contoso.com\LyncShareNew'",
+    );
+    assert_ne!(changed, contoso_text());
+    let new = write_topology(tmp.path(), "new.yaml", &changed);
+    let o = run(&["diff", &old, &new]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.contains(r"\\fs12.contoso.com\LyncShareNew"),
+        "new value shown: {s}"
+    );
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with('-') && l.contains(r"\\fs02.contoso.com\LyncShare")),
+        "{s}"
+    );
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with('+') && l.contains(r"\\fs12.contoso.com\LyncShareNew")),
+        "{s}"
+    );
+    assert!(!s.contains("red/"), "no file of the unchanged pool: {s}");
+    assert!(s.contains("red: no change"), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("dub: ") && l.contains("changed")),
+        "{s}"
+    );
+    assert!(!s.contains("\x1b["), "no colour when not on a terminal");
+
+    let stat = run(&["diff", &old, &new, "--stat"]);
+    assert_eq!(code(&stat), 1);
+    assert!(!stdout(&stat).contains("@@"), "--stat prints counts only");
+    assert!(stdout(&stat).contains("dub: "));
+
+    let same = run(&["diff", &old, &old]);
+    assert_eq!(code(&same), 0, "{}", stdout(&same));
+}
+
+#[test]
+fn an_invalid_topology_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(&sample("contoso.yaml"), &out, &[]);
+    let before = tree(&out);
+    let broken = write_topology(
+        tmp.path(),
+        "contoso.yaml",
+        &contoso_text().replace("lyncpool02.contoso.com", "lyncpool02..contoso.com"),
+    );
+    let o = render_into(&broken, &out, &[]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("contoso.yaml:"), "{}", stderr(&o));
+    assert_eq!(tree(&out), before, "OUT is exactly as it was");
+
+    let fresh = tmp.path().join("fresh");
+    assert_eq!(code(&render_into(&broken, &fresh, &[])), 1);
+    assert!(!fresh.exists(), "no partial output folder");
+
+    // An invalid --set is a topology problem too.
+    let o = render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--set", "pools.red.backup_pool.fqdn=not a host"],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("--set pools.red.backup_pool.fqdn"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&out), before);
+    let o = render_into(
+        &sample("contoso.yaml"),
+        &fresh,
+        &["--set", "pools.red.id=../../escape"],
+    );
+    assert_eq!(code(&o), 1, "an id that would leave OUT is refused");
+    assert!(!fresh.exists() && !tmp.path().join("escape").exists());
+}
+
+#[test]
+fn set_fills_pool_c_in_the_checklist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = render_into(
+        &sample("litware-standard.yaml"),
+        &out,
+        &[
+            "--set",
+            "pools.sfbse01.replacement_pool.fqdn=sfbse03.litwareinc.com",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let checklist =
+        std::fs::read_to_string(out.join("sfbse01/restore-checklist-sfbse01.md")).unwrap();
+    assert!(checklist.contains("sfbse03.litwareinc.com"));
+    let without = tmp.path().join("without");
+    render_into(&sample("litware-standard.yaml"), &without, &[]);
+    let plain =
+        std::fs::read_to_string(without.join("sfbse01/restore-checklist-sfbse01.md")).unwrap();
+    assert!(!plain.contains("sfbse03.litwareinc.com"));
+    // check with the same --set agrees; without it, the output is stale.
+    assert_eq!(
+        code(&check_against(
+            &sample("litware-standard.yaml"),
+            &out,
+            &[
+                "--set",
+                "pools.sfbse01.replacement_pool.fqdn=sfbse03.litwareinc.com"
+            ]
+        )),
+        0
+    );
+    assert_eq!(
+        code(&check_against(&sample("litware-standard.yaml"), &out, &[])),
+        1
+    );
+}
+
+#[test]
+fn a_custom_template_changes_only_its_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdir = tmp.path().join("templates");
+    std::fs::create_dir(&tdir).unwrap();
+    let embedded = abc_failover::render::TemplateSet::embedded();
+    let (checklist, _) = &embedded.files["restore-checklist.md.tera"];
+    std::fs::write(
+        tdir.join("restore-checklist.md.tera"),
+        format!("{checklist}\n## Contoso escalation\n\nCall the duty manager.\n"),
+    )
+    .unwrap();
+    let (custom, plain) = (tmp.path().join("custom"), tmp.path().join("plain"));
+    let t = tdir.display().to_string();
+    assert_eq!(
+        code(&render_into(
+            &sample("contoso.yaml"),
+            &custom,
+            &["--templates", &t]
+        )),
+        0
+    );
+    assert_eq!(code(&render_into(&sample("contoso.yaml"), &plain, &[])), 0);
+    let (a, b) = (tree(&custom), tree(&plain));
+    for (path, bytes) in &a {
+        if path.ends_with(".md") {
+            assert_ne!(bytes, &b[path], "{path} uses the custom template");
+            assert!(String::from_utf8_lossy(bytes).contains("Call the duty manager."));
+        } else if path.ends_with(".ps1") {
+            assert_eq!(bytes, &b[path], "{path} is unchanged");
+        }
+    }
+    assert_eq!(
+        code(&check_against(
+            &sample("contoso.yaml"),
+            &custom,
+            &["--templates", &t]
+        )),
+        0
+    );
+}
+
+#[test]
+fn a_broken_custom_template_is_trouble_with_a_location() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdir = tmp.path().join("templates");
+    std::fs::create_dir(&tdir).unwrap();
+    std::fs::write(
+        tdir.join("backup.ps1.tera"),
+        "# first line\n$x = {{ pool_a.fqdn }\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--templates", &tdir.display().to_string()],
+    );
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(e.contains("backup.ps1:2:"), "line and column: {e}");
+    assert!(
+        e.contains(&tdir.join("backup.ps1.tera").display().to_string()),
+        "names the file: {e}"
+    );
+    assert!(!out.exists());
+
+    std::fs::write(
+        tdir.join("backup.ps1.tera"),
+        "# first line\n$x = {{ pool_a.no_such_field }}\n",
+    )
+    .unwrap();
+    let o = render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--templates", &tdir.display().to_string()],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("backup.ps1:2:"), "{}", stderr(&o));
+
+    std::fs::remove_file(tdir.join("backup.ps1.tera")).unwrap();
+    std::fs::write(tdir.join("typo.ps1.tera"), "x").unwrap();
+    let o = render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--templates", &tdir.display().to_string()],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("typo.ps1.tera"), "{}", stderr(&o));
+}
+
+#[test]
+fn templates_list_and_export() {
+    let o = run(&["templates", "list"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "backup.ps1.tera\nrestore-checklist.md.tera\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mine");
+    let d = dir.display().to_string();
+    assert_eq!(code(&run(&["templates", "export", &d])), 0);
+    for (name, (text, _)) in abc_failover::render::TemplateSet::embedded().files {
+        assert_eq!(std::fs::read_to_string(dir.join(&name)).unwrap(), text);
+    }
+    // Exported templates used as-is give the same output.
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    render_into(&sample("contoso.yaml"), &a, &["--templates", &d]);
+    render_into(&sample("contoso.yaml"), &b, &[]);
+    assert_eq!(tree(&a), tree(&b));
+    let again = run(&["templates", "export", &d]);
+    assert_eq!(code(&again), 2, "never overwrites");
+}
+
+#[test]
+fn usage_help_and_version() {
+    let o = run(&["--version"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("abc-failover {}", env!("CARGO_PKG_VERSION"))
+    );
+    let o = run(&["--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("Examples:"));
+    for cmd in [
+        "init",
+        "validate",
+        "render",
+        "check",
+        "diff",
+        "schema",
+        "templates",
+    ] {
+        let o = run(&[cmd, "--help"]);
+        assert_eq!(code(&o), 0, "{cmd}");
+        assert!(
+            stdout(&o).contains("Example"),
+            "{cmd} --help shows an example"
+        );
+    }
+    assert_eq!(code(&run(&["render"])), 2, "missing argument");
+    assert_eq!(code(&run(&["frobnicate"])), 2, "unknown command");
+    assert_eq!(
+        code(&run(&["render", &sample("contoso.yaml"), "--bogus"])),
+        2,
+        "unknown flag"
+    );
+    assert_eq!(code(&run(&[])), 2, "no command");
+}
+
+#[test]
+fn unreadable_topology_is_trouble() {
+    for cmd in ["validate", "render", "check"] {
+        let o = run(&[cmd, "/nonexistent/topology.yaml"]);
+        assert_eq!(code(&o), 2, "{cmd}");
+        assert!(
+            stderr(&o).contains("/nonexistent/topology.yaml"),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run(&["diff", "/nonexistent/a.yaml", &sample("contoso.yaml")]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn schema_prints_json() {
+    let o = run(&["schema"]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["properties"]["pools"]["type"], "array");
+}
+
+/// `samples/out/<sample>/` holds the committed output of each sample; it must never go stale.
+#[test]
+fn committed_sample_output_is_current() {
+    for s in common::samples() {
+        let stem = s.file_stem().unwrap().to_string_lossy().into_owned();
+        let out: PathBuf = common::root().join("samples/out").join(&stem);
+        let o = check_against(&s.display().to_string(), &out, &[]);
+        assert_eq!(
+            code(&o),
+            0,
+            "samples/out/{stem} is stale: run `cargo run -- render samples/{stem}.yaml -o samples/out/{stem}`\n{}",
+            stdout(&o)
+        );
+    }
+}
