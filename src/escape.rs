@@ -66,7 +66,8 @@ pub fn md_code(s: &str) -> String {
         longest = longest.max(run);
     }
     let fence = "`".repeat(longest + 1);
-    let pad = s.starts_with(['`', ' ']) || s.ends_with(['`', ' ']);
+    // CommonMark strips one space at each end of a code span that has any non-space content.
+    let pad = (s.starts_with(['`', ' ']) || s.ends_with(['`', ' '])) && !s.chars().all(|c| c == ' ');
     let sp = if pad { " " } else { "" };
     format!("{fence}{sp}{s}{sp}{fence}")
 }
