@@ -67,7 +67,8 @@ pub fn md_code(s: &str) -> String {
     }
     let fence = "`".repeat(longest + 1);
     // CommonMark strips one space at each end of a code span that has any non-space content.
-    let pad = (s.starts_with(['`', ' ']) || s.ends_with(['`', ' '])) && !s.chars().all(|c| c == ' ');
+    let pad =
+        (s.starts_with(['`', ' ']) || s.ends_with(['`', ' '])) && !s.chars().all(|c| c == ' ');
     let sp = if pad { " " } else { "" };
     format!("{fence}{sp}{s}{sp}{fence}")
 }

@@ -378,3 +378,46 @@ pub fn diff(old: &Artifacts, new: &Artifacts) -> (Vec<String>, BTreeMap<String, 
     }
     (diffs, stats)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_generated_shapes_count_as_generated() {
+        assert!(is_generated_path("dc1/backup-dc1.ps1"));
+        assert!(is_generated_path("dc1/restore-checklist-dc1.md"));
+        for bad in [
+            "dc1/backup-dc2.ps1",
+            "../dc1/backup-dc1.ps1",
+            "dc1/../backup-dc1.ps1",
+            "/etc/backup-etc.ps1",
+            "abc-failover.lock.json",
+            "DC1/backup-DC1.ps1",
+            "dc1/notes.txt",
+            "a/b/backup-b.ps1",
+            "",
+        ] {
+            assert!(!is_generated_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unified_diff_marks_line_ending_only_changes() {
+        let d = unified(
+            "x.ps1",
+            Some(b"\xEF\xBB\xBFa\r\nb\r\n"),
+            Some(b"a\nb\n"),
+            "a",
+            "b",
+        )
+        .unwrap();
+        assert!(
+            d.contains("differ only in byte order mark or line endings"),
+            "{d}"
+        );
+        assert!(unified("x", Some(b"same"), Some(b"same"), "a", "b").is_none());
+        let d = unified("x.md", None, Some(b"new\n"), "old", "new").unwrap();
+        assert!(d.contains("--- /dev/null") && d.contains("+new"), "{d}");
+    }
+}

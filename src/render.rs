@@ -257,3 +257,26 @@ pub fn finish_md(text: &str) -> Vec<u8> {
     }
     s.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ps1_files_get_bom_crlf_and_tidy_lines() {
+        let out = finish_ps1("\n\na  \r\n\n\n\nb\t\nc");
+        assert_eq!(out, "\u{FEFF}a\r\n\r\nb\r\nc\r\n".as_bytes());
+    }
+
+    #[test]
+    fn md_files_get_lf_and_no_bom() {
+        let out = finish_md("# t \r\n\n\n\n- x\n\n");
+        assert_eq!(out, b"# t\n\n- x\n");
+    }
+
+    #[test]
+    fn embedded_templates_are_the_two_outputs() {
+        let names: Vec<String> = TemplateSet::embedded().files.into_keys().collect();
+        assert_eq!(names, ["backup.ps1.tera", "restore-checklist.md.tera"]);
+    }
+}

@@ -27,7 +27,9 @@ fn cells(md: &str) -> Vec<String> {
         match ev {
             Event::End(TagEnd::TableHead) => in_body = true,
             Event::Start(Tag::TableCell) if in_body => current = Some(String::new()),
-            Event::End(TagEnd::TableCell) if in_body => cells.push(current.take().unwrap_or_default()),
+            Event::End(TagEnd::TableCell) if in_body => {
+                cells.push(current.take().unwrap_or_default())
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(c) = current.as_mut() {
                     c.push_str(&t);
@@ -42,19 +44,56 @@ fn cells(md: &str) -> Vec<String> {
 /// Values as validation lets them through: one line, no control characters.
 fn value() -> impl Strategy<Value = String> {
     let special = prop::sample::select(vec![
-        "\\", "`", "``", "*", "_", "[", "]", "(", ")", "<", ">", "|", "&", "&amp;", "#", "!", "~", "~~", "{", "}", "-", "+", "=",
-        ".", ":", "'", "\"", "\u{2019}", "$", "@", "http://x.y", "<b>", "**", "1.", "\\\\", "\\`", " ",
+        "\\",
+        "`",
+        "``",
+        "*",
+        "_",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "|",
+        "&",
+        "&amp;",
+        "#",
+        "!",
+        "~",
+        "~~",
+        "{",
+        "}",
+        "-",
+        "+",
+        "=",
+        ".",
+        ":",
+        "'",
+        "\"",
+        "\u{2019}",
+        "$",
+        "@",
+        "http://x.y",
+        "<b>",
+        "**",
+        "1.",
+        "\\\\",
+        "\\`",
+        " ",
     ]);
     let piece = prop_oneof![
         3 => special.prop_map(str::to_string),
         2 => "[a-zA-Z0-9]{1,4}",
         1 => any::<char>().prop_filter("printable", |c| !c.is_control()).prop_map(|c| c.to_string()),
     ];
-    prop::collection::vec(piece, 1..12).prop_map(|v| v.concat()).prop_filter("non-blank ends", |s| {
-        // CommonMark strips leading and trailing spaces of a paragraph line; the templates never
-        // put a value at the very start or end of a line.
-        !s.is_empty()
-    })
+    prop::collection::vec(piece, 1..12)
+        .prop_map(|v| v.concat())
+        .prop_filter("non-blank ends", |s| {
+            // CommonMark strips leading and trailing spaces of a paragraph line; the templates never
+            // put a value at the very start or end of a line.
+            !s.is_empty()
+        })
 }
 
 proptest! {
@@ -83,9 +122,15 @@ proptest! {
 
 #[test]
 fn unc_paths_stay_readable() {
-    assert_eq!(md_text(r"\\fs01.contoso.com\LyncShare"), r"\\\fs01.contoso.com\LyncShare");
+    assert_eq!(
+        md_text(r"\\fs01.contoso.com\LyncShare"),
+        r"\\\fs01.contoso.com\LyncShare"
+    );
     assert_eq!(md_text("pool-a.contoso.com"), "pool-a.contoso.com");
-    assert_eq!(md_code(r"\\fs01.contoso.com\LyncShare"), r"`\\fs01.contoso.com\LyncShare`");
+    assert_eq!(
+        md_code(r"\\fs01.contoso.com\LyncShare"),
+        r"`\\fs01.contoso.com\LyncShare`"
+    );
     assert_eq!(md_code("a`b"), "``a`b``");
     assert_eq!(md_code("`x"), "`` `x ``");
 }

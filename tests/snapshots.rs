@@ -7,7 +7,11 @@ mod common;
 #[test]
 fn every_sample_output() {
     for sample in common::samples() {
-        let stem = sample.file_stem().expect("file name").to_string_lossy().into_owned();
+        let stem = sample
+            .file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
         let artifacts = common::render(&common::load_path(&sample));
         for (path, bytes) in &artifacts {
             let name = format!("{stem}__{}", path.replace('/', "__"));

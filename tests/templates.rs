@@ -7,9 +7,21 @@ fn no_template_bypasses_escaping() {
     for (name, (text, _)) in TemplateSet::embedded().files {
         for (i, line) in text.lines().enumerate() {
             let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-            assert!(!compact.contains("|safe"), "{name}:{}: `| safe` bypasses escaping", i + 1);
-            assert!(!compact.contains("{%autoescape"), "{name}:{}: autoescape blocks are not allowed", i + 1);
-            assert!(!compact.contains("{%raw"), "{name}:{}: raw blocks are not allowed", i + 1);
+            assert!(
+                !compact.contains("|safe"),
+                "{name}:{}: `| safe` bypasses escaping",
+                i + 1
+            );
+            assert!(
+                !compact.contains("{%autoescape"),
+                "{name}:{}: autoescape blocks are not allowed",
+                i + 1
+            );
+            assert!(
+                !compact.contains("{%raw"),
+                "{name}:{}: raw blocks are not allowed",
+                i + 1
+            );
         }
     }
 }
@@ -20,7 +32,11 @@ fn the_comment_filter_is_only_used_in_header_comments() {
         for (i, line) in text.lines().enumerate() {
             if line.contains("| comment") || line.contains("|comment") {
                 let t = line.trim_start();
-                assert!(t.starts_with('#') || t.starts_with("<!--"), "{name}:{}: `comment` filter outside a comment line", i + 1);
+                assert!(
+                    t.starts_with('#') || t.starts_with("<!--"),
+                    "{name}:{}: `comment` filter outside a comment line",
+                    i + 1
+                );
             }
         }
     }
@@ -40,8 +56,16 @@ fn ps1_templates_never_print_a_value_inside_double_quotes_or_after_a_comment_mar
                 let expr = &rest[pos..expr_end];
                 if !expr.contains("comment") {
                     let quotes = before.chars().filter(|c| *c == '"').count();
-                    assert!(quotes % 2 == 0, "{name}:{}: a value inside double quotes: {line}", i + 1);
-                    assert!(!before.contains('#') || before.matches('\'').count() % 2 == 1, "{name}:{}: a value in a comment: {line}", i + 1);
+                    assert!(
+                        quotes % 2 == 0,
+                        "{name}:{}: a value inside double quotes: {line}",
+                        i + 1
+                    );
+                    assert!(
+                        !before.contains('#') || before.matches('\'').count() % 2 == 1,
+                        "{name}:{}: a value in a comment: {line}",
+                        i + 1
+                    );
                 }
                 rest = &rest[expr_end..];
             }
