@@ -653,3 +653,93 @@ fn robocopy_and_sql_options() {
     );
     assert_eq!(src.matches("$rc = $LASTEXITCODE").count(), 2);
 }
+
+/// -WhatIf writes nothing: outside function bodies, every command that writes (and every helper
+/// that does) runs inside a step's script block or under an `if` that asks ShouldProcess; the
+/// functions that write on their own (prune, event log) ask ShouldProcess themselves.
+#[test]
+fn writes_outside_functions_are_guarded_by_should_process() {
+    const WRITERS: &[&str] = &[
+        "Export-CsConfiguration",
+        "Export-CsLisConfiguration",
+        "Export-CsRgsConfiguration",
+        "Export-CsUserData",
+        "Export-Clixml",
+        "Export-Csv",
+        "Add-Content",
+        "Set-Content",
+        "Out-File",
+        "New-Item",
+        "Remove-Item",
+        "Copy-Item",
+        "robocopy.exe",
+        "sqlcmd.exe",
+        "New-EventLog",
+        "Write-EventLog",
+        "Copy-BackupFolder",
+        "Export-InventoryCsv",
+        "Resolve-SetFile",
+        "Write-Utf8File",
+        "Initialize-Folder",
+        "Invoke-SqlcmdQuery",
+        "Remove-ExpiredSet",
+    ];
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    let tree = common::parse_ps(&src);
+    let mut checked = 0;
+    common::walk(tree.root_node(), &mut |node| {
+        if node.kind() != "command" {
+            return;
+        }
+        let Some(name) = node.child_by_field_name("command_name") else {
+            return;
+        };
+        let name = node_text(name, &src);
+        if !WRITERS.iter().any(|w| w.eq_ignore_ascii_case(name)) {
+            return;
+        }
+        checked += 1;
+        let mut n = node;
+        let mut ok = false;
+        while let Some(parent) = n.parent() {
+            let text = node_text(parent, &src);
+            match parent.kind() {
+                "function_statement" => {
+                    let body_guarded = !matches!(name, "New-EventLog" | "Write-EventLog")
+                        || text.contains("$PSCmdlet.ShouldProcess(");
+                    ok = body_guarded;
+                    break;
+                }
+                "if_statement" if text.contains("$PSCmdlet.ShouldProcess(") => {
+                    ok = true;
+                    break;
+                }
+                "command" if text.starts_with("Invoke-BackupStep ") => {
+                    ok = true;
+                    break;
+                }
+                _ => {}
+            }
+            n = parent;
+        }
+        let p = node.start_position();
+        assert!(
+            ok,
+            "{name} at line {} runs without ShouldProcess",
+            p.row + 1
+        );
+    });
+    assert!(checked > 20, "only {checked} writing commands found");
+    // The helpers that write on their own ask ShouldProcess.
+    for f in [
+        "function Remove-ExpiredSet",
+        "function Write-RunEvent",
+        "function Invoke-BackupStep",
+    ] {
+        let body = &src[src.find(f).expect(f)..];
+        let body = &body[..body.find("\n}\n").expect("end of function")];
+        assert!(body.contains("$PSCmdlet.ShouldProcess("), "{f}");
+        assert!(body.contains("SupportsShouldProcess = $true"), "{f}");
+    }
+}
