@@ -1,0 +1,122 @@
+//! `ps_literal` against a lexer of PowerShell single-quoted strings that follows the tokenizer
+//! (powershell-generation-facts §1.1): a literal starts on any of the five single-quote
+//! characters; inside it, a quote character followed by any quote character appends the second;
+//! a lone quote character ends it. Everything else, CR and LF included, is content.
+use abc_failover::escape::{ps_literal, PS_SINGLE_QUOTES};
+use proptest::prelude::*;
+
+fn is_quote(c: char) -> bool {
+    PS_SINGLE_QUOTES.contains(&c)
+}
+
+/// Lex the single-quoted literal at the start of `src`: its value and the number of characters
+/// it spans, or `None` when `src` does not start with one or it is not terminated.
+fn lex_single_quoted(src: &str) -> Option<(String, usize)> {
+    let chars: Vec<char> = src.chars().collect();
+    if !chars.first().copied().is_some_and(is_quote) {
+        return None;
+    }
+    let mut value = String::new();
+    let mut i = 1;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_quote(c) {
+            match chars.get(i + 1) {
+                Some(&next) if is_quote(next) => {
+                    value.push(next);
+                    i += 2;
+                }
+                _ => return Some((value, i + 1)),
+            }
+        } else {
+            value.push(c);
+            i += 1;
+        }
+    }
+    None
+}
+
+#[test]
+fn the_lexer_follows_powershell() {
+    assert_eq!(lex_single_quoted("'it''s' x"), Some(("it's".into(), 7)));
+    assert_eq!(
+        lex_single_quoted("'a\u{2019}\u{2019}b'"),
+        Some(("a\u{2019}b".into(), 6))
+    );
+    // Any quote character escapes any other.
+    assert_eq!(
+        lex_single_quoted("'a'\u{2019}b'"),
+        Some(("a\u{2019}b".into(), 6))
+    );
+    // A curly quote alone ends the string: escaping only the ASCII quote is not enough.
+    assert_eq!(lex_single_quoted("'don\u{2019}t'"), Some(("don".into(), 5)));
+    assert_eq!(
+        lex_single_quoted("\u{2018}x\u{201B}"),
+        Some(("x".into(), 3))
+    );
+    assert_eq!(lex_single_quoted("'a\r\nb'"), Some(("a\r\nb".into(), 6)));
+    assert_eq!(lex_single_quoted("'open"), None);
+    assert_eq!(lex_single_quoted("\"x\""), None);
+    assert_eq!(
+        lex_single_quoted("'$(x) `n #'"),
+        Some(("$(x) `n #".into(), 11))
+    );
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    let specials: Vec<&'static str> = vec![
+        "'", "\u{2018}", "\u{2019}", "\u{201A}", "\u{201B}", "\"", "\u{201C}", "\u{201D}",
+        "\u{201E}", "$", "`", "#", ";", "\r", "\n", "\r\n", "@'", "'@", "$(", ")", "''", "{", "}",
+    ];
+    prop_oneof![
+        3 => any::<char>().prop_map(String::from),
+        4 => prop::sample::select(specials).prop_map(String::from),
+        1 => "[a-zA-Z0-9 ]{1,4}",
+    ]
+}
+
+fn hostile() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
+}
+
+/// What may follow a literal in generated code, plus arbitrary text that does not start with a
+/// quote character (a quote right after a literal would be a doubled quote in PowerShell too).
+fn follower() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "",
+            "\r\n",
+            " ",
+            ")",
+            ",",
+            "; $x = 'y'",
+            " + $a",
+            "\r\n)"
+        ])
+        .prop_map(String::from),
+        hostile().prop_filter("no leading quote", |s| !s.starts_with(is_quote)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn ps_literal_lexes_back_to_the_input_and_ends_at_its_last_character(
+        s in hostile(),
+        rest in follower(),
+    ) {
+        let lit = ps_literal(&s);
+        let len = lit.chars().count();
+        prop_assert_eq!(lex_single_quoted(&lit), Some((s.clone(), len)));
+        let src = format!("{lit}{rest}");
+        prop_assert_eq!(lex_single_quoted(&src), Some((s, len)));
+    }
+
+    #[test]
+    fn ps_literal_only_doubles_quote_characters(s in hostile()) {
+        let lit = ps_literal(&s);
+        let quotes = s.chars().filter(|c| is_quote(*c)).count();
+        prop_assert_eq!(lit.chars().count(), s.chars().count() + quotes + 2);
+    }
+}
