@@ -311,13 +311,16 @@ fn a_lock_file_cannot_make_render_delete_other_files() {
 #[test]
 fn diff_shows_only_the_changed_pool() {
     let tmp = tempfile::tempdir().unwrap();
-    let old = write_topology(tmp.path(), "old.yaml", &contoso_text());
+    // Same file name in two folders, as in a review of main's topology against a branch's.
+    std::fs::create_dir(tmp.path().join("old")).unwrap();
+    std::fs::create_dir(tmp.path().join("new")).unwrap();
+    let old = write_topology(&tmp.path().join("old"), "contoso.yaml", &contoso_text());
     let changed = contoso_text().replace(
         r"file_store: '\\fs02.contoso.com\LyncShare'",
         r"file_store: '\\fs12.contoso.com\LyncShareNew'",
     );
     assert_ne!(changed, contoso_text());
-    let new = write_topology(tmp.path(), "new.yaml", &changed);
+    let new = write_topology(&tmp.path().join("new"), "contoso.yaml", &changed);
     let o = run(&["diff", &old, &new]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let s = stdout(&o);
