@@ -172,6 +172,134 @@ pub struct PoolPlan {
     /// Output file names of this pool, relative to its folder.
     pub script_file: String,
     pub checklist_file: String,
+    /// Decisions and derived values of the restore checklist (`restore-checklist.md.tera`).
+    pub checklist: ChecklistPlan,
+}
+
+/// Text that stands in for a value the topology does not know yet. Every placeholder starts with
+/// this marker, is printed as a single-quoted PowerShell literal inside code blocks, and is listed
+/// in the checklist's "Values still missing" section.
+pub const PLACEHOLDER_MARKER: &str = "MISSING-";
+
+/// Whether a conditional step of the checklist applies to this pool.
+#[derive(Debug, Clone, Serialize)]
+pub struct Condition {
+    /// "yes" (do it), "no" (not needed for this pool) or "check" (decide at restore time).
+    pub status: &'static str,
+    /// One plain sentence: why (printed as escaped prose).
+    pub reason: String,
+}
+
+impl Condition {
+    fn yes(reason: impl Into<String>) -> Self {
+        Condition {
+            status: "yes",
+            reason: reason.into(),
+        }
+    }
+    fn no(reason: impl Into<String>) -> Self {
+        Condition {
+            status: "no",
+            reason: reason.into(),
+        }
+    }
+    fn check(reason: impl Into<String>) -> Self {
+        Condition {
+            status: "check",
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A value the checklist needs but the topology lacks.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingValue {
+    /// The placeholder text, starting with [`PLACEHOLDER_MARKER`].
+    pub placeholder: String,
+    /// What the value is.
+    pub what: &'static str,
+    /// The `--set` path that fills it, e.g. `pools.red.replacement_pool.fqdn`.
+    pub set_path: String,
+    /// The topology key (dotted, under the pool) to edit instead.
+    pub key: &'static str,
+    /// An example value for the `--set` command line.
+    pub example: &'static str,
+}
+
+/// SQL Server for a command line: server name and, unless it is the default instance, the
+/// instance name. Either may be a placeholder.
+#[derive(Debug, Clone, Serialize)]
+pub struct SqlArgs {
+    pub server: String,
+    /// None: the default instance (leave the instance parameter out).
+    pub instance: Option<String>,
+}
+
+/// One database to restore from a `.bak` file of the set.
+#[derive(Debug, Clone, Serialize)]
+pub struct DbRestore {
+    pub role_title: &'static str,
+    /// `server\instance` or `server` (for `sqlcmd -S`).
+    pub target: String,
+    pub name: String,
+    pub bak_file: String,
+    /// `Databases\<bak file>`, relative to the set folder.
+    pub bak_path: String,
+}
+
+/// One Survivable Branch Appliance/Server of pool A.
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchPlan {
+    pub fqdn: String,
+    /// Its users' inventory CSV, relative to the set folder.
+    pub users_csv: String,
+}
+
+/// One original Response Group audio folder and where the set keeps its copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct RgsAudioPlan {
+    pub source: String,
+    /// Relative to the set folder: `ResponseGroups\OriginalAudio\<n>`.
+    pub copy: String,
+}
+
+/// Everything the restore checklist decides in Rust.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistPlan {
+    pub placeholder_marker: &'static str,
+    /// Pool C's FQDN, or its placeholder.
+    pub pool_c_fqdn: String,
+    /// Values still missing, in the order the checklist first uses them. Empty: no placeholder.
+    pub missing: Vec<MissingValue>,
+    /// Pool B's back end for `Invoke-CsManagementServerFailover` (step 2).
+    pub backend: SqlArgs,
+    /// Pool B's mirror back end, when the topology names one.
+    pub mirror: Option<SqlArgs>,
+    /// Folders searched for backup sets: the root, then each copy location.
+    pub set_locations: Vec<String>,
+    /// Step 2: the CMS is on pool A.
+    pub cms_on_a: Condition,
+    /// Step 3: import the LIS configuration into pool B.
+    pub lis_import: Condition,
+    /// Steps 4, 5 and 16 to 19.
+    pub response_groups: Condition,
+    /// Steps 6 and 20.
+    pub announcements: Condition,
+    /// Step 14.
+    pub call_park: Condition,
+    /// Step 15, first half (the Persistent Chat next hop).
+    pub persistent_chat: Condition,
+    /// Step 25: install the CMS database on a Standard Edition pool C.
+    pub cms_db_on_c: Condition,
+    /// Steps 27 to 29.
+    pub branch: Condition,
+    /// Before step 7: the Edge next hop.
+    pub edge: Condition,
+    pub branches: Vec<BranchPlan>,
+    pub db_restores: Vec<DbRestore>,
+    pub rgs_audio: Vec<RgsAudioPlan>,
+    /// Pool B's edition differs from pool C's (both known).
+    pub edition_mismatch: bool,
 }
 
 fn sql(r: &SqlRef) -> SqlPlan {
@@ -306,6 +434,7 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
             bak_files,
         });
     }
+    let checklist = checklist_plan(t, pool, &id, partner, &databases);
     PoolPlan {
         source_name: loaded.source_name.clone(),
         organization: t.organization.clone(),
@@ -350,5 +479,200 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
         layout: LAYOUT,
         script_file: format!("backup-{id}.ps1"),
         checklist_file: format!("restore-checklist-{id}.md"),
+        checklist,
+    }
+}
+
+fn placeholder(name: &str) -> String {
+    format!("{PLACEHOLDER_MARKER}{name}")
+}
+
+fn sql_args(r: &SqlRef) -> SqlArgs {
+    SqlArgs {
+        server: r.server.clone(),
+        instance: r.instance.clone().filter(|i| !i.is_empty()),
+    }
+}
+
+fn checklist_plan(
+    t: &Topology,
+    pool: &Pool,
+    id: &str,
+    partner: Option<&Pool>,
+    databases: &[DatabasePlan],
+) -> ChecklistPlan {
+    let s = &pool.services;
+    let mut missing = Vec::new();
+    let c = pool.replacement_pool.as_ref();
+    let pool_c_fqdn = match c {
+        Some(c) => c.fqdn.clone(),
+        None => {
+            let p = placeholder("pool-C-FQDN");
+            missing.push(MissingValue {
+                placeholder: p.clone(),
+                what: "FQDN of pool C, the new pool that replaces pool A",
+                set_path: format!("pools.{id}.replacement_pool.fqdn"),
+                key: "replacement_pool.fqdn",
+                example: "pool-c.contoso.com",
+            });
+            p
+        }
+    };
+
+    let cms_on_a = match pool.hosts_cms {
+        HostsCms::Yes => Condition::yes("the topology says pool A hosts the Central Management store (hosts_cms: true)"),
+        HostsCms::No => Condition::no("the topology says the Central Management store is not on pool A (hosts_cms: false)"),
+        HostsCms::Unknown => Condition::check("the topology does not say where the Central Management store is (hosts_cms: unknown); step 1 decides"),
+    };
+
+    let backend = match &pool.backup_pool.backend {
+        Some(b) => sql_args(b),
+        None if pool.hosts_cms != HostsCms::No => {
+            let server = placeholder("pool-B-backend-SQL-server");
+            let instance = placeholder("pool-B-backend-SQL-instance");
+            missing.push(MissingValue {
+                placeholder: server.clone(),
+                what: "FQDN of pool B's back-end SQL Server (for the CMS failover in step 2)",
+                set_path: format!("pools.{id}.backup_pool.backend.server"),
+                key: "backup_pool.backend.server",
+                example: "sql-b.contoso.com",
+            });
+            missing.push(MissingValue {
+                placeholder: instance.clone(),
+                what: "SQL instance of pool B's back end (empty for the default instance)",
+                set_path: format!("pools.{id}.backup_pool.backend.instance"),
+                key: "backup_pool.backend.instance",
+                example: "rtc",
+            });
+            SqlArgs {
+                server,
+                instance: Some(instance),
+            }
+        }
+        None => SqlArgs {
+            server: String::new(),
+            instance: None,
+        },
+    };
+    let mirror = pool.backup_pool.mirror.as_ref().map(sql_args);
+
+    let lis_import = if !s.lis {
+        Condition::no("pool A has no Location Information Service configuration to restore (services.lis is false)")
+    } else {
+        match pool.hosts_cms {
+            HostsCms::Yes => Condition::yes("the Central Management store was on pool A, so its LIS database is lost"),
+            HostsCms::No => Condition::no("the Central Management store (and its LIS database) is not on pool A (hosts_cms: false)"),
+            HostsCms::Unknown => Condition::check("only if step 1 shows the Central Management store on pool A"),
+        }
+    };
+    let response_groups = if s.response_groups {
+        Condition::yes("pool A runs Response Groups (services.response_groups)")
+    } else {
+        Condition::no("pool A runs no Response Groups (services.response_groups is false)")
+    };
+    let announcements = if s.announcements {
+        Condition::yes("pool A runs Announcement service announcements for unassigned numbers (services.announcements)")
+    } else {
+        Condition::no("no unassigned-number range uses a pool A announcement (services.announcements is false)")
+    };
+    let call_park = if s.call_park {
+        Condition::yes("pool A runs Call Park (services.call_park)")
+    } else {
+        Condition::no("pool A runs no Call Park (services.call_park is false)")
+    };
+    let persistent_chat = if s.persistent_chat_next_hop {
+        Condition::yes("a Persistent Chat pool uses pool A as its next hop (services.persistent_chat_next_hop)")
+    } else {
+        Condition::no("no Persistent Chat pool uses pool A as its next hop (services.persistent_chat_next_hop is false)")
+    };
+
+    // Step 25: pool C is Standard Edition and pool B hosts the CMS (after steps 1-3).
+    let b_hosts_cms = if pool.hosts_cms == HostsCms::Yes {
+        HostsCms::Yes
+    } else {
+        match partner.map(|p| p.hosts_cms) {
+            Some(HostsCms::Yes) => HostsCms::Yes,
+            Some(HostsCms::No) if pool.hosts_cms == HostsCms::No => HostsCms::No,
+            _ => HostsCms::Unknown,
+        }
+    };
+    let cms_db_on_c = match c.map(|c| c.edition) {
+        Some(Edition::Enterprise) => {
+            Condition::no("pool C is an Enterprise Edition pool; this step is only for a Standard Edition pool C")
+        }
+        Some(Edition::Standard) => match b_hosts_cms {
+            HostsCms::Yes => Condition::yes("pool C is a Standard Edition server and pool B hosts the Central Management store"),
+            HostsCms::No => Condition::no("neither pool A nor pool B hosts the Central Management store (hosts_cms: false for both)"),
+            HostsCms::Unknown => Condition::check("pool C is a Standard Edition server; needed only if pool B hosts the Central Management store (see step 1)"),
+        },
+        None => Condition::check("pool C is not in the topology yet; needed only if pool C is a Standard Edition server and pool B hosts the Central Management store"),
+    };
+    let branch = if pool.branch_appliances.is_empty() {
+        Condition::no("no Survivable Branch Appliance or Server is tied to pool A (branch_appliances is empty)")
+    } else {
+        Condition::yes(
+            "Survivable Branch Appliances or Servers are tied to pool A (branch_appliances)",
+        )
+    };
+    let edge = if pool.edge_pools.is_empty() {
+        Condition::no("no Edge pool uses pool A as its next hop (edge_pools is empty)")
+    } else {
+        Condition::yes("these Edge pools use pool A as their next hop (edge_pools)")
+    };
+
+    let mut set_locations = vec![t.backup.root.clone()];
+    set_locations.extend(t.backup.copies.iter().cloned());
+
+    let db_restores = databases
+        .iter()
+        .flat_map(|d| {
+            d.names.iter().zip(&d.bak_files).map(|(n, f)| DbRestore {
+                role_title: d.role_title,
+                target: d.sql.target.clone(),
+                name: n.clone(),
+                bak_file: f.clone(),
+                bak_path: format!("{}\\{}", LAYOUT.databases_dir, f),
+            })
+        })
+        .collect();
+
+    ChecklistPlan {
+        placeholder_marker: PLACEHOLDER_MARKER,
+        pool_c_fqdn,
+        missing,
+        backend,
+        mirror,
+        set_locations,
+        cms_on_a,
+        lis_import,
+        response_groups,
+        announcements,
+        call_park,
+        persistent_chat,
+        cms_db_on_c,
+        branch,
+        edge,
+        branches: pool
+            .branch_appliances
+            .iter()
+            .map(|f| BranchPlan {
+                fqdn: f.clone(),
+                users_csv: format!("{}{}.csv", LAYOUT.branch_users_csv_prefix, f),
+            })
+            .collect(),
+        db_restores,
+        rgs_audio: pool
+            .rgs_audio_sources
+            .iter()
+            .enumerate()
+            .map(|(i, src)| RgsAudioPlan {
+                source: src.clone(),
+                copy: format!("{}\\{}", LAYOUT.rgs_audio_dir, i + 1),
+            })
+            .collect(),
+        edition_mismatch: match (partner, c) {
+            (Some(b), Some(c)) => b.edition != c.edition,
+            _ => false,
+        },
     }
 }
