@@ -333,23 +333,27 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             }
         }
         if let Some(first) = t.pools[..pi].iter().position(|o| o.effective_id() == id) {
+            let line = c.pos(&[K("pools"), I(first)]).line;
             c.error(
                 &at(&[K("id")]),
-                format!("pool id `{id}` is already used by pools[{first}]"),
+                format!("pool id `{id}` is already used by the pool at line {line}"),
             )
-            .help = Some("give each pool a distinct `id:`".into());
+            .help =
+                Some("give each pool a distinct `id:` (it names the pool's output folder)".into());
         }
         if let Some(first) = t.pools[..pi]
             .iter()
             .position(|o| o.fqdn.eq_ignore_ascii_case(&pool.fqdn))
         {
+            let line = c.pos(&[K("pools"), I(first)]).line;
             c.error(
                 &at(&[K("fqdn")]),
                 format!(
-                    "pool `{}` is already described by pools[{first}]",
+                    "pool `{}` is already described by the pool at line {line}",
                     pool.fqdn
                 ),
-            );
+            )
+            .help = Some("describe each pool A once; merge the two entries".into());
         }
         c.path(&at(&[K("file_store")]), "file_store", &pool.file_store);
         if let Some(sid) = &pool.app_server_service_id {
@@ -369,8 +373,9 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         if bp.fqdn.eq_ignore_ascii_case(&pool.fqdn) {
             c.error(
                 &at(&[K("backup_pool"), K("fqdn")]),
-                "pool B (backup_pool) is the same pool as pool A",
-            );
+                format!("pool B (backup_pool) `{}` is the same pool as pool A (FQDNs are compared ignoring case)", bp.fqdn),
+            )
+            .help = Some("backup_pool is the other pool paired with pool A in Topology Builder".into());
         }
         for (key, sql) in [("backend", &bp.backend), ("mirror", &bp.mirror)] {
             if let Some(sql) = sql {
@@ -457,7 +462,8 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             c.error(
                 &at(&[K("services"), K("persistent_chat_next_hop")]),
                 "Persistent Chat is not supported in Skype for Business Server 2019",
-            );
+            )
+            .help = Some("set persistent_chat_next_hop: false, or check `product:`".into());
         }
         if pool.services.response_groups && pool.rgs_audio_sources.is_empty() {
             c.warn(&at(&[K("services"), K("response_groups")]), "response_groups without rgs_audio_sources: the original recordings are not kept separately")
@@ -495,7 +501,9 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                 c.error(
                     &dbp("role"),
                     "Persistent Chat is not supported in Skype for Business Server 2019",
-                );
+                )
+                .help =
+                    Some("remove this persistent_chat database entry, or check `product:`".into());
             }
             if db.names.is_empty() {
                 c.error(
