@@ -89,13 +89,9 @@ pub fn load_bytes(
         )));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let good = &bytes[..e.valid_up_to()];
-        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
-        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        // Valid up to here, so this is UTF-8; a byte order mark is not a column in any editor.
-        let before = String::from_utf8_lossy(&good[line_start..]);
-        let before = before.strip_prefix('\u{FEFF}').unwrap_or(&before);
-        let col = 1 + before.chars().count();
+        // Valid up to here; a byte order mark is not a column in any editor.
+        let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = yaml::end_of(good.strip_prefix('\u{FEFF}').unwrap_or(good));
         fail(
             Problem::error(
                 Some(Pos::file(line, col)),

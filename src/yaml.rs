@@ -173,11 +173,34 @@ pub enum Seg<'a> {
     Index(usize),
 }
 
-fn pos_of(span: &Span, origin: &Origin) -> Pos {
+fn pos_of(span: &Span, origin: &Origin, end: (usize, usize)) -> Pos {
+    let (line, col) = clamp((span.start.line(), span.start.col() + 1), end);
     Pos {
         origin: origin.clone(),
-        line: span.start.line(),
-        col: span.start.col() + 1,
+        line,
+        col,
+    }
+}
+
+/// The position (1-based line, column in characters) just after `text`: its last line (empty
+/// after a final line break) and the column after its last character.
+pub fn end_of(text: &str) -> (usize, usize) {
+    let (count, last) = lines(text).fold((0, ""), |(n, _), l| (n + 1, l));
+    (count, last.chars().count() + 1)
+}
+
+/// The lines of `text` as YAML counts them: broken at LF, CR LF and a lone CR.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\r\n").flat_map(|l| l.split(['\r', '\n']))
+}
+
+/// At the end of input saphyr reports the line after the last one when the text does not end
+/// with a line break; point at the end of the text instead, so the position exists in the file.
+fn clamp((line, col): (usize, usize), end: (usize, usize)) -> (usize, usize) {
+    if (line, col) > end {
+        end
+    } else {
+        (line, col)
     }
 }
 
@@ -204,7 +227,7 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
 /// Where a "found a tab" syntax error really is: the first tab in the indentation of a line at
 /// or after `line` (saphyr reports the start of the scalar it was reading instead).
 fn tab_pos(text: &str, line: usize) -> Option<(usize, usize)> {
-    text.lines()
+    lines(text)
         .enumerate()
         .skip(line.saturating_sub(1))
         .find_map(|(i, l)| {
@@ -217,6 +240,7 @@ fn tab_pos(text: &str, line: usize) -> Option<(usize, usize)> {
 /// only comments).
 pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem> {
     let mut parser = Parser::new_from_str(text);
+    let end = end_of(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, (Node, usize, usize)> = HashMap::new();
     let mut root: Option<Node> = None;
@@ -240,9 +264,16 @@ pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem>
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
                 let m = e.marker();
-                let (mut line, mut col) = (m.line(), m.col() + 1);
+                let (mut line, mut col) = clamp((m.line(), m.col() + 1), end);
+                // Error markers can also sit past the end of their line (after a misplaced BOM).
+                if let Some(l) = lines(text).nth(line.saturating_sub(1)) {
+                    col = col.min(l.chars().count() + 1);
+                }
                 let mut help = None;
-                if e.info().contains("tab") {
+                if e.info()
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|w| w == "tab" || w == "tabs")
+                {
                     if let Some((l, c)) = tab_pos(text, line) {
                         (line, col) = (l, c);
                     }
@@ -260,7 +291,7 @@ pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem>
                 });
             }
         };
-        let pos = pos_of(&span, &origin);
+        let pos = pos_of(&span, &origin, end);
         let (node, anchor, size) = match event {
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
             Event::StreamEnd => break,
