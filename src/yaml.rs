@@ -133,6 +133,34 @@ impl Node {
         }
     }
 
+    /// The node as JSON, reading plain scalars with the YAML 1.2 core schema ([`resolve_plain`])
+    /// and quoted scalars as strings; for checking a topology against the JSON Schema. Numbers
+    /// JSON cannot hold (out of range, infinities, NaN) become their text.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            Kind::Scalar { text, plain: false } => Value::String(text.clone()),
+            Kind::Scalar { text, plain: true } => match resolve_plain(text) {
+                Plain::Null => Value::Null,
+                Plain::Bool(b) => Value::Bool(b),
+                Plain::Int(i) => u64::try_from(i)
+                    .map(Value::from)
+                    .or_else(|_| i64::try_from(i).map(Value::from))
+                    .unwrap_or_else(|_| Value::String(text.clone())),
+                Plain::Float(f) => serde_json::Number::from_f64(f)
+                    .map_or_else(|| Value::String(text.clone()), Value::Number),
+                Plain::Str => Value::String(text.clone()),
+            },
+            Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            Kind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
             Kind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
