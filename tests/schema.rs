@@ -44,6 +44,9 @@ impl Checker {
     }
 }
 
+/// A change that makes a valid topology invalid.
+type Mutate = fn(&mut Value);
+
 fn to_json(text: &str) -> Value {
     yaml::parse(text, Origin::File)
         .expect("YAML parses")
@@ -93,85 +96,46 @@ fn schema_rejects_unknown_keys_and_bad_values() {
     let base = to_json(abc_failover::starter::STARTER_TOPOLOGY);
     assert_eq!(c.errors(&base), None);
 
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        (
-            "unknown top-level key",
-            Box::new(|v| {
-                v["formt"] = json!(1);
-            }),
-        ),
-        (
-            "unknown key in a pool",
-            Box::new(|v| {
-                v["pools"][0]["rgs_audio_source"] = json!([]);
-            }),
-        ),
-        (
-            "unknown key in backup",
-            Box::new(|v| {
-                v["backup"]["retension_days"] = json!(3);
-            }),
-        ),
-        (
-            "unknown key in services",
-            Box::new(|v| {
-                v["pools"][0]["services"]["lync"] = json!(true);
-            }),
-        ),
-        (
-            "wrong product",
-            Box::new(|v| {
-                v["product"] = json!("lync2010");
-            }),
-        ),
-        (
-            "wrong edition",
-            Box::new(|v| {
-                v["pools"][0]["edition"] = json!("premium");
-            }),
-        ),
-        (
-            "wrong database role",
-            Box::new(|v| {
-                v["pools"][0]["databases"][0]["role"] = json!("cdr");
-            }),
-        ),
-        (
-            "wrong hosts_cms",
-            Box::new(|v| {
-                v["pools"][0]["hosts_cms"] = json!("maybe");
-            }),
-        ),
-        (
-            "string for a number",
-            Box::new(|v| {
-                v["backup"]["retention_days"] = json!("14");
-            }),
-        ),
-        (
-            "scalar for a list",
-            Box::new(|v| {
-                v["backup"]["copies"] = json!("\\\\x\\y");
-            }),
-        ),
-        (
-            "list for a mapping",
-            Box::new(|v| {
-                v["pools"][0]["backup_pool"] = json!(["a.b"]);
-            }),
-        ),
-        (
-            "missing pools",
-            Box::new(|v| {
-                v.as_object_mut().unwrap().remove("pools");
-            }),
-        ),
-        (
-            "missing pool fqdn",
-            Box::new(|v| {
-                v["pools"][0].as_object_mut().unwrap().remove("fqdn");
-            }),
-        ),
+    let cases: [(&str, Mutate); 13] = [
+        ("unknown top-level key", |v| {
+            v["formt"] = json!(1);
+        }),
+        ("unknown key in a pool", |v| {
+            v["pools"][0]["rgs_audio_source"] = json!([]);
+        }),
+        ("unknown key in backup", |v| {
+            v["backup"]["retension_days"] = json!(3);
+        }),
+        ("unknown key in services", |v| {
+            v["pools"][0]["services"]["lync"] = json!(true);
+        }),
+        ("wrong product", |v| {
+            v["product"] = json!("lync2010");
+        }),
+        ("wrong edition", |v| {
+            v["pools"][0]["edition"] = json!("premium");
+        }),
+        ("wrong database role", |v| {
+            v["pools"][0]["databases"][0]["role"] = json!("cdr");
+        }),
+        ("wrong hosts_cms", |v| {
+            v["pools"][0]["hosts_cms"] = json!("maybe");
+        }),
+        ("string for a number", |v| {
+            v["backup"]["retention_days"] = json!("14");
+        }),
+        ("scalar for a list", |v| {
+            v["backup"]["copies"] = json!("\\\\x\\y");
+        }),
+        ("list for a mapping", |v| {
+            v["pools"][0]["backup_pool"] = json!(["a.b"]);
+        }),
+        ("missing pools", |v| {
+            v.as_object_mut().unwrap().remove("pools");
+        }),
+        ("missing pool fqdn", |v| {
+            v["pools"][0].as_object_mut().unwrap().remove("fqdn");
+        }),
     ];
     for (what, mutate) in cases {
         let mut doc = base.clone();
