@@ -1,6 +1,8 @@
 //! Every validation rule and warning of `design/topology-format.md`, all reported in one pass,
 //! each pointing at the offending value.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Pos, Problem};
 use crate::model::{DbRole, Product, Topology};
 use crate::yaml::{Node, Seg};
@@ -493,6 +495,8 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         }
 
         // databases
+        // (server, instance, name), lower-cased -> line of the first mention
+        let mut seen_dbs: HashMap<(String, String, String), usize> = HashMap::new();
         for (di, db) in pool.databases.iter().enumerate() {
             let dbp = |k: &'static str| at(&[K("databases"), I(di), K(k)]);
             c.fqdn(&dbp("server"), "database server", &db.server);
@@ -520,22 +524,20 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                     )
                     .help = Some("database names use 1-128 letters, digits and `_`".into());
                 }
-                let dup = pool.databases[..=di].iter().enumerate().any(|(oi, o)| {
-                    o.server.eq_ignore_ascii_case(&db.server)
-                        && o.instance
-                            .as_deref()
-                            .unwrap_or("")
-                            .eq_ignore_ascii_case(db.instance.as_deref().unwrap_or(""))
-                        && o.names
-                            .iter()
-                            .enumerate()
-                            .any(|(on, n)| n.eq_ignore_ascii_case(name) && (oi, on) < (di, ni))
-                });
-                if dup {
+                let key = (
+                    db.server.to_ascii_lowercase(),
+                    db.instance.as_deref().unwrap_or("").to_ascii_lowercase(),
+                    name.to_ascii_lowercase(),
+                );
+                let line = c.pos(&np).line;
+                if let Some(first) = seen_dbs.get(&key) {
                     c.error(
                         &np,
-                        format!("database `{name}` on this SQL instance is listed twice"),
-                    );
+                        format!("database `{name}` on this SQL instance is listed twice (first at line {first})"),
+                    )
+                    .help = Some("list each database once".into());
+                } else {
+                    seen_dbs.insert(key, line);
                 }
             }
             if sql_local && !db.server.eq_ignore_ascii_case(&pool.fqdn) {

@@ -782,6 +782,27 @@ fn bad_database_name() {
 }
 
 #[test]
+fn duplicate_database_on_one_instance() {
+    // Server and name compare ignoring case; no instance and '' are the same default instance.
+    let y = db_yaml("sfb2015", "monitoring", "''", "[LcsCDR, QoEMetrics]").replacen(
+        "    rgs_audio_sources:",
+        "      - role: archiving\n        server: SQL01.litwareinc.com\n        names: [lcscdr]\n      - role: archiving\n        server: sql01.litwareinc.com\n        instance: ARC\n        names: [lcscdr]\n    rgs_audio_sources:",
+        1,
+    );
+    let first = format!("first at line {}", pos_of(&y, "LcsCDR").0);
+    let r = assert_invalid_at(
+        &y,
+        pos_of(&y, "lcscdr"),
+        &[
+            "database `lcscdr` on this SQL instance is listed twice",
+            &first,
+        ],
+        Some("list each database once"),
+    );
+    assert_eq!(errors(&r).len(), 1, "{}", r.stderr);
+}
+
+#[test]
 fn databases_without_sql_backup_path() {
     let y = db_yaml("sfb2015", "monitoring", "MON", "[LcsCDR]").replacen(
         "  sql_backup_path: '\\\\sql01.litwareinc.com\\SqlBak'\n",
