@@ -75,6 +75,10 @@ impl de::Error for Error {
         Error::custom(format_args!("expected {exp}, found {unexp}"))
     }
 
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Error::custom(format_args!("expected {exp}, found {unexp}"))
+    }
+
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
         let help = match closest(field, expected) {
             Some(c) => format!("did you mean `{c}`? (known keys: {})", one_of(expected)),
@@ -102,7 +106,7 @@ impl de::Error for Error {
     fn missing_field(field: &'static str) -> Self {
         Error {
             message: format!("missing required key `{field}`"),
-            help: None,
+            help: Some(format!("add `{field}:` to the mapping that starts here")),
             pos: None,
         }
     }
@@ -127,9 +131,21 @@ impl NodeDe<'_> {
         Error::custom(format_args!("found {}", self.0.describe()))
     }
 
-    fn int<'de, V: Visitor<'de>>(self, visitor: V, what: &str) -> Result<V::Value, Error> {
+    fn int<'de, V: Visitor<'de>>(
+        self,
+        visitor: V,
+        what: &str,
+        range: Option<(i128, i128)>,
+    ) -> Result<V::Value, Error> {
         let pos = self.0.pos.clone();
         match self.plain() {
+            Some(Plain::Int(i)) if range.is_some_and(|(lo, hi)| i < lo || i > hi) => {
+                let (lo, hi) = range.unwrap_or_default();
+                Err(Error::custom(format_args!(
+                    "{} is out of range: expected a whole number from {lo} to {hi}",
+                    self.0.describe().trim_start_matches("the number ")
+                )))
+            }
             Some(Plain::Int(i)) => {
                 if let Ok(u) = u64::try_from(i) {
                     visitor.visit_u64(u)
@@ -149,9 +165,9 @@ impl NodeDe<'_> {
 }
 
 macro_rules! ints {
-    ($($m:ident),*) => {$(
+    ($($m:ident: $t:ty),*) => {$(
         fn $m<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            self.int(visitor, "a whole number")
+            self.int(visitor, "a whole number", Some((<$t>::MIN as i128, <$t>::MAX as i128)))
         }
     )*};
 }
@@ -169,7 +185,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
                 match resolve_plain(text) {
                     Plain::Null => visitor.visit_unit(),
                     Plain::Bool(b) => visitor.visit_bool(b),
-                    Plain::Int(_) => return self.int(visitor, "a number"),
+                    Plain::Int(_) => return self.int(visitor, "a number", None),
                     Plain::Float(f) => visitor.visit_f64(f),
                     Plain::Str => visitor.visit_str(text),
                 }
@@ -193,14 +209,14 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     }
 
     ints!(
-        deserialize_u8,
-        deserialize_u16,
-        deserialize_u32,
-        deserialize_u64,
-        deserialize_i8,
-        deserialize_i16,
-        deserialize_i32,
-        deserialize_i64
+        deserialize_u8: u8,
+        deserialize_u16: u16,
+        deserialize_u32: u32,
+        deserialize_u64: u64,
+        deserialize_i8: i8,
+        deserialize_i16: i16,
+        deserialize_i32: i32,
+        deserialize_i64: i64
     );
 
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {

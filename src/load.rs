@@ -89,16 +89,19 @@ pub fn load_bytes(
         )));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let good = &bytes[..e.valid_up_to()];
-        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
-        let col = 1 + String::from_utf8_lossy(
-            &good[good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)..],
-        )
-        .chars()
-        .count();
+        // Valid up to here; a byte order mark is not a column in any editor.
+        let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = yaml::end_of(good.strip_prefix('\u{FEFF}').unwrap_or(good));
         fail(
-            Problem::error(Some(Pos::file(line, col)), "the file is not valid UTF-8")
-                .with_help("save the topology as UTF-8"),
+            Problem::error(
+                Some(Pos::file(line, col)),
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{:02X} at offset {})",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            )
+            .with_help("save the topology as UTF-8 (in Notepad: Save As, Encoding UTF-8)"),
         )
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
@@ -116,7 +119,20 @@ pub fn load_bytes(
         apply_set(&mut root, i, set).map_err(fail)?;
     }
     let topology: Topology = from_node(&root).map_err(fail)?;
-    let problems = validate(&topology, &root);
+    let mut problems = validate(&topology, &root);
+    // File order (then the --set arguments in order), so an operator can work top to bottom.
+    problems.sort_by_key(|p| match &p.pos {
+        Some(Pos {
+            origin: Origin::File,
+            line,
+            col,
+        }) => (0, *line, *col),
+        Some(Pos {
+            origin: Origin::Set(i),
+            ..
+        }) => (1, *i, 0),
+        None => (2, 0, 0),
+    });
     let diags: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| p.locate(shown, sets))
@@ -148,20 +164,29 @@ fn apply_set(root: &mut Node, index: usize, set: &str) -> Result<(), Problem> {
     if segs.iter().any(|s| s.is_empty()) {
         return Err(err(format!("`{path}` is not a dotted key path")));
     }
-    let value_node = if value.is_empty() {
-        Node {
+    let quote_help = format!("quote the value, for example --set '{path}=\"{value}\"'");
+    let value_node = match yaml::parse_stream(value, Origin::Set(index))? {
+        None if value.trim().is_empty() => Node {
             kind: Kind::Scalar {
                 text: String::new(),
                 plain: true,
             },
             pos: here.clone(),
+        },
+        None => {
+            return Err(err(format!(
+                "the value `{value}` reads as nothing in YAML (`#` starts a comment)"
+            ))
+            .with_help(quote_help))
         }
-    } else {
-        let n = yaml::parse(value, Origin::Set(index))?;
-        if !matches!(n.kind, Kind::Scalar { .. }) {
-            return Err(err("the value of --set must be a single YAML scalar".into()));
+        Some(n) if matches!(n.kind, Kind::Scalar { .. }) => n,
+        Some(n) => {
+            return Err(err(format!(
+                "the value of --set must be a single YAML scalar, but `{value}` reads as {}",
+                n.describe()
+            ))
+            .with_help(quote_help))
         }
-        n
     };
     set_at(root, &segs, 0, value_node, &err)
 }
@@ -175,7 +200,18 @@ fn set_at(
 ) -> Result<(), Problem> {
     let seg = segs[i];
     let last = i + 1 == segs.len();
+    // An empty value (`replacement_pool:` with nothing after it) can receive keys.
+    if matches!(&node.kind, Kind::Scalar { text, plain: true } if yaml::resolve_plain(text) == yaml::Plain::Null)
+        && i > 0
+    {
+        node.kind = Kind::Map(Vec::new());
+    }
     match &mut node.kind {
+        Kind::Seq(_) if segs[..i] != ["pools"] => Err(err(format!(
+            "`{}` is a list; --set addresses only pools (by id), not the items of other lists",
+            segs[..i].join(".")
+        ))
+        .with_help("edit the file for changes inside lists")),
         Kind::Seq(items) => {
             // Only `pools` is a list that --set can address, by pool id.
             let Some(idx) = items

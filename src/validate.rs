@@ -1,6 +1,8 @@
 //! Every validation rule and warning of `design/topology-format.md`, all reported in one pass,
 //! each pointing at the offending value.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Pos, Problem};
 use crate::model::{DbRole, Product, Topology};
 use crate::yaml::{Node, Seg};
@@ -333,23 +335,27 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             }
         }
         if let Some(first) = t.pools[..pi].iter().position(|o| o.effective_id() == id) {
+            let line = c.pos(&[K("pools"), I(first)]).line;
             c.error(
                 &at(&[K("id")]),
-                format!("pool id `{id}` is already used by pools[{first}]"),
+                format!("pool id `{id}` is already used by the pool at line {line}"),
             )
-            .help = Some("give each pool a distinct `id:`".into());
+            .help =
+                Some("give each pool a distinct `id:` (it names the pool's output folder)".into());
         }
         if let Some(first) = t.pools[..pi]
             .iter()
             .position(|o| o.fqdn.eq_ignore_ascii_case(&pool.fqdn))
         {
+            let line = c.pos(&[K("pools"), I(first)]).line;
             c.error(
                 &at(&[K("fqdn")]),
                 format!(
-                    "pool `{}` is already described by pools[{first}]",
+                    "pool `{}` is already described by the pool at line {line}",
                     pool.fqdn
                 ),
-            );
+            )
+            .help = Some("describe each pool A once; merge the two entries".into());
         }
         c.path(&at(&[K("file_store")]), "file_store", &pool.file_store);
         if let Some(sid) = &pool.app_server_service_id {
@@ -369,8 +375,9 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         if bp.fqdn.eq_ignore_ascii_case(&pool.fqdn) {
             c.error(
                 &at(&[K("backup_pool"), K("fqdn")]),
-                "pool B (backup_pool) is the same pool as pool A",
-            );
+                format!("pool B (backup_pool) `{}` is the same pool as pool A (FQDNs are compared ignoring case)", bp.fqdn),
+            )
+            .help = Some("backup_pool is the other pool paired with pool A in Topology Builder".into());
         }
         for (key, sql) in [("backend", &bp.backend), ("mirror", &bp.mirror)] {
             if let Some(sql) = sql {
@@ -457,7 +464,8 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             c.error(
                 &at(&[K("services"), K("persistent_chat_next_hop")]),
                 "Persistent Chat is not supported in Skype for Business Server 2019",
-            );
+            )
+            .help = Some("set persistent_chat_next_hop: false, or check `product:`".into());
         }
         if pool.services.response_groups && pool.rgs_audio_sources.is_empty() {
             c.warn(&at(&[K("services"), K("response_groups")]), "response_groups without rgs_audio_sources: the original recordings are not kept separately")
@@ -487,6 +495,8 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         }
 
         // databases
+        // (server, instance, name), lower-cased -> line of the first mention
+        let mut seen_dbs: HashMap<(String, String, String), usize> = HashMap::new();
         for (di, db) in pool.databases.iter().enumerate() {
             let dbp = |k: &'static str| at(&[K("databases"), I(di), K(k)]);
             c.fqdn(&dbp("server"), "database server", &db.server);
@@ -495,7 +505,9 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                 c.error(
                     &dbp("role"),
                     "Persistent Chat is not supported in Skype for Business Server 2019",
-                );
+                )
+                .help =
+                    Some("remove this persistent_chat database entry, or check `product:`".into());
             }
             if db.names.is_empty() {
                 c.error(
@@ -512,22 +524,20 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                     )
                     .help = Some("database names use 1-128 letters, digits and `_`".into());
                 }
-                let dup = pool.databases[..=di].iter().enumerate().any(|(oi, o)| {
-                    o.server.eq_ignore_ascii_case(&db.server)
-                        && o.instance
-                            .as_deref()
-                            .unwrap_or("")
-                            .eq_ignore_ascii_case(db.instance.as_deref().unwrap_or(""))
-                        && o.names
-                            .iter()
-                            .enumerate()
-                            .any(|(on, n)| n.eq_ignore_ascii_case(name) && (oi, on) < (di, ni))
-                });
-                if dup {
+                let key = (
+                    db.server.to_ascii_lowercase(),
+                    db.instance.as_deref().unwrap_or("").to_ascii_lowercase(),
+                    name.to_ascii_lowercase(),
+                );
+                let line = c.pos(&np).line;
+                if let Some(first) = seen_dbs.get(&key) {
                     c.error(
                         &np,
-                        format!("database `{name}` on this SQL instance is listed twice"),
-                    );
+                        format!("database `{name}` on this SQL instance is listed twice (first at line {first})"),
+                    )
+                    .help = Some("list each database once".into());
+                } else {
+                    seen_dbs.insert(key, line);
                 }
             }
             if sql_local && !db.server.eq_ignore_ascii_case(&pool.fqdn) {

@@ -16,6 +16,10 @@ use crate::diagnostic::{Origin, Pos, Problem};
 pub const MAX_NODES: usize = 20_000;
 /// Deepest nesting accepted (a topology is at most six levels deep).
 pub const MAX_DEPTH: usize = 32;
+/// Most bytes of scalar text (keys and values, aliases expanded) a document may hold. The file
+/// itself is at most 1 MiB; without this budget a few thousand aliases of one large scalar
+/// would expand to gigabytes while staying under [`MAX_NODES`].
+pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -129,6 +133,34 @@ impl Node {
         }
     }
 
+    /// The node as JSON, reading plain scalars with the YAML 1.2 core schema ([`resolve_plain`])
+    /// and quoted scalars as strings; for checking a topology against the JSON Schema. Numbers
+    /// JSON cannot hold (out of range, infinities, NaN) become their text.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            Kind::Scalar { text, plain: false } => Value::String(text.clone()),
+            Kind::Scalar { text, plain: true } => match resolve_plain(text) {
+                Plain::Null => Value::Null,
+                Plain::Bool(b) => Value::Bool(b),
+                Plain::Int(i) => u64::try_from(i)
+                    .map(Value::from)
+                    .or_else(|_| i64::try_from(i).map(Value::from))
+                    .unwrap_or_else(|_| Value::String(text.clone())),
+                Plain::Float(f) => serde_json::Number::from_f64(f)
+                    .map_or_else(|| Value::String(text.clone()), Value::Number),
+                Plain::Str => Value::String(text.clone()),
+            },
+            Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            Kind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
             Kind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
@@ -169,27 +201,90 @@ pub enum Seg<'a> {
     Index(usize),
 }
 
-fn pos_of(span: &Span, origin: &Origin) -> Pos {
+fn pos_of(span: &Span, origin: &Origin, end: (usize, usize)) -> Pos {
+    let (line, col) = clamp((span.start.line(), span.start.col() + 1), end);
     Pos {
         origin: origin.clone(),
-        line: span.start.line(),
-        col: span.start.col() + 1,
+        line,
+        col,
+    }
+}
+
+/// The position (1-based line, column in characters) just after `text`: its last line (empty
+/// after a final line break) and the column after its last character.
+pub fn end_of(text: &str) -> (usize, usize) {
+    let (count, last) = lines(text).fold((0, ""), |(n, _), l| (n + 1, l));
+    (count, last.chars().count() + 1)
+}
+
+/// The lines of `text` as YAML counts them: broken at LF, CR LF and a lone CR.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\r\n").flat_map(|l| l.split(['\r', '\n']))
+}
+
+/// At the end of input saphyr reports the line after the last one when the text does not end
+/// with a line break; point at the end of the text instead, so the position exists in the file.
+fn clamp((line, col): (usize, usize), end: (usize, usize)) -> (usize, usize) {
+    if (line, col) > end {
+        end
+    } else {
+        (line, col)
     }
 }
 
 enum Frame {
     Seq(Pos, Vec<Node>, usize),
-    Map(Pos, Vec<Entry>, Option<(String, Pos)>, usize),
+    /// Position, entries, pending key, anchor, and the line of each key seen (duplicate check).
+    Map(
+        Pos,
+        Vec<Entry>,
+        Option<(String, Pos)>,
+        usize,
+        HashMap<String, usize>,
+    ),
 }
 
 /// Parse YAML text into one tree. `origin` labels the positions (file or `--set`).
 pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
+    parse_stream(text, origin)?.ok_or_else(|| {
+        Problem::error(None, "the file is empty")
+            .with_help("run `abc-failover init` for a commented starter topology")
+    })
+}
+
+/// Where a "found a tab" syntax error really is: the first tab in the indentation of a line at
+/// or after `line` (saphyr reports the start of the scalar it was reading instead).
+fn tab_pos(text: &str, line: usize) -> Option<(usize, usize)> {
+    lines(text)
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .find_map(|(i, l)| {
+            let indent: String = l.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+            indent.find('\t').map(|col| (i + 1, col + 1))
+        })
+}
+
+/// Parse YAML text into one tree; `None` when the stream holds no document at all (empty, or
+/// only comments).
+pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem> {
     let mut parser = Parser::new_from_str(text);
+    let end = end_of(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, usize, usize)> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
     let mut nodes = 0usize;
+    let mut text_bytes = 0usize;
+    let too_much_text = |pos: Pos| {
+        Problem::error(
+            Some(pos),
+            format!(
+                "the document holds more than {} MiB of text once YAML aliases are expanded; refused",
+                MAX_TEXT_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_help("write the values out instead of repeating large anchors")
+    };
 
     loop {
         let (event, span) = match parser.next_event() {
@@ -197,18 +292,34 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
                 let m = e.marker();
+                let (mut line, mut col) = clamp((m.line(), m.col() + 1), end);
+                // Error markers can also sit past the end of their line (after a misplaced BOM).
+                if let Some(l) = lines(text).nth(line.saturating_sub(1)) {
+                    col = col.min(l.chars().count() + 1);
+                }
+                let mut help = None;
+                if e.info()
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|w| w == "tab" || w == "tabs")
+                {
+                    if let Some((l, c)) = tab_pos(text, line) {
+                        (line, col) = (l, c);
+                    }
+                    help = Some("indent with spaces: YAML does not allow tabs in indentation");
+                }
                 let pos = Pos {
                     origin: origin.clone(),
-                    line: m.line(),
-                    col: m.col() + 1,
+                    line,
+                    col,
                 };
-                return Err(Problem::error(
-                    Some(pos),
-                    format!("YAML syntax error: {}", e.info()),
-                ));
+                let p = Problem::error(Some(pos), format!("YAML syntax error: {}", e.info()));
+                return Err(match help {
+                    Some(h) => p.with_help(h),
+                    None => p,
+                });
             }
         };
-        let pos = pos_of(&span, &origin);
+        let pos = pos_of(&span, &origin, end);
         let (node, anchor, size) = match event {
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
             Event::StreamEnd => break,
@@ -226,7 +337,7 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
                 continue;
             }
             Event::Alias(id) => {
-                let Some((node, size)) = anchors.get(&id) else {
+                let Some((node, size, bytes)) = anchors.get(&id) else {
                     return Err(Problem::error(Some(pos), "alias to an unknown anchor"));
                 };
                 if nodes + size > MAX_NODES {
@@ -239,7 +350,14 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
                     .with_help("write the values out instead of repeating large anchors"));
                 }
                 nodes += size;
-                (node.clone(), 0, *size)
+                text_bytes += bytes;
+                if text_bytes > MAX_TEXT_BYTES {
+                    return Err(too_much_text(pos));
+                }
+                // The copy is where the alias is: point there, not at the anchor.
+                let mut node = node.clone();
+                node.pos = pos;
+                (node, 0, *size)
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if let Some(tag) = tag {
@@ -252,6 +370,10 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
                     }
                 }
                 let plain = matches!(style, ScalarStyle::Plain);
+                text_bytes += text.len();
+                if text_bytes > MAX_TEXT_BYTES {
+                    return Err(too_much_text(pos));
+                }
                 nodes += 1;
                 if nodes > MAX_NODES {
                     return Err(Problem::error(
@@ -278,7 +400,7 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
             }
             Event::MappingStart(anchor, tag) => {
                 open_collection(&pos, tag.is_some(), stack.len(), &mut nodes)?;
-                stack.push(Frame::Map(pos, Vec::new(), None, anchor));
+                stack.push(Frame::Map(pos, Vec::new(), None, anchor, HashMap::new()));
                 continue;
             }
             Event::SequenceEnd => {
@@ -296,7 +418,7 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
                 )
             }
             Event::MappingEnd => {
-                let Some(Frame::Map(pos, entries, _, anchor)) = stack.pop() else {
+                let Some(Frame::Map(pos, entries, _, anchor, _)) = stack.pop() else {
                     return Err(Problem::error(Some(pos), "unbalanced mapping"));
                 };
                 let size = 1 + entries.iter().map(|e| 1 + count(&e.value)).sum::<usize>();
@@ -311,12 +433,12 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
             }
         };
         if anchor != 0 {
-            anchors.insert(anchor, (node.clone(), size));
+            anchors.insert(anchor, (node.clone(), size, text_len(&node)));
         }
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
+            Some(Frame::Map(_, entries, pending, _, seen)) => match pending.take() {
                 None => {
                     let Kind::Scalar { text, .. } = node.kind else {
                         return Err(Problem::error(
@@ -324,16 +446,14 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
                             "mapping keys must be plain text",
                         ));
                     };
-                    if let Some(first) = entries.iter().find(|e| e.key == text) {
+                    if let Some(first_line) = seen.get(&text) {
                         return Err(Problem::error(
                             Some(node.pos),
-                            format!(
-                                "duplicate key `{text}` (first at line {})",
-                                first.key_pos.line
-                            ),
+                            format!("duplicate key `{text}` (first at line {first_line})"),
                         )
                         .with_help("each key may appear once in a mapping; remove one of them"));
                     }
+                    seen.insert(text.clone(), node.pos.line);
                     *pending = Some((text, node.pos));
                 }
                 Some((key, key_pos)) => entries.push(Entry {
@@ -344,10 +464,7 @@ pub fn parse(text: &str, origin: Origin) -> Result<Node, Problem> {
             },
         }
     }
-    root.ok_or_else(|| {
-        Problem::error(None, "the file is empty")
-            .with_help("run `abc-failover init` for a commented starter topology")
-    })
+    Ok(root)
 }
 
 fn open_collection(
@@ -376,6 +493,18 @@ fn open_collection(
         ));
     }
     Ok(())
+}
+
+/// Bytes of scalar text in a subtree (keys included), for the expansion budget.
+fn text_len(n: &Node) -> usize {
+    match &n.kind {
+        Kind::Scalar { text, .. } => text.len(),
+        Kind::Seq(items) => items.iter().map(text_len).sum(),
+        Kind::Map(entries) => entries
+            .iter()
+            .map(|e| e.key.len() + text_len(&e.value))
+            .sum(),
+    }
 }
 
 fn count(n: &Node) -> usize {

@@ -1,0 +1,1233 @@
+//! The real binary on bad topology files: exit code, `FILE:LINE:COL` of the offending value, the
+//! message words, the `help:` line, and never a panic.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use abc_failover::load::{load_bytes, LoadError};
+
+/// A valid topology that produces no warning; the cases below change one thing in it.
+const BASE: &str = r#"format: 1
+product: sfb2015
+organization: Litware Inc.
+backup:
+  root: 'E:\SfbBackup'
+  copies:
+    - '\\nas01.litwareinc.com\DR\Skype'
+  sql_backup_path: '\\sql01.litwareinc.com\SqlBak'
+pools:
+  - id: se1
+    fqdn: sfbse01.litwareinc.com
+    edition: standard
+    file_store: '\\sfbse01.litwareinc.com\SfbShare'
+    backup_pool:
+      fqdn: sfbse02.litwareinc.com
+    services:
+      response_groups: true
+      call_park: true
+    rgs_audio_sources:
+      - 'D:\RGS Prompts'
+"#;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+    /// The file name as passed on the command line (what diagnostics start with).
+    shown: String,
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_abc-failover"));
+    c.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    c
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String, Duration) {
+    let start = Instant::now();
+    let out = bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs");
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().expect("exited, not killed by a signal");
+    assert_ne!(code, 101, "panic exit code; stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "panic; stderr:\n{stderr}");
+    (
+        code,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+        elapsed,
+    )
+}
+
+/// Write `bytes` as `topology.yaml` in a fresh temp dir and run `validate` on it with `extra`.
+fn validate_bytes(bytes: &[u8], extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("topology.yaml");
+    std::fs::write(&path, bytes).expect("write topology");
+    let shown = path.display().to_string();
+    let mut args = vec!["validate", shown.as_str()];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr, elapsed) = run_in(dir.path(), &args);
+    Run {
+        code,
+        stdout,
+        stderr,
+        elapsed,
+        shown,
+    }
+}
+
+fn validate_text(yaml: &str, extra: &[&str]) -> Run {
+    validate_bytes(yaml.as_bytes(), extra)
+}
+
+/// `BASE` with the first occurrence of `from` replaced by `to` (which must exist).
+fn base_with(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "BASE has no {from:?}");
+    BASE.replacen(from, to, 1)
+}
+
+/// 1-based line and column (in characters) of the first occurrence of `needle` in `text`.
+fn pos_of(text: &str, needle: &str) -> (usize, usize) {
+    pos_of_nth(text, needle, 0)
+}
+
+fn pos_of_nth(text: &str, needle: &str, n: usize) -> (usize, usize) {
+    let at = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle:?} (#{n}) not in the text"))
+        .0;
+    let before = &text[..at];
+    let line = 1 + before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, 1 + before[line_start..].chars().count())
+}
+
+/// The diagnostic lines (`FILE:...: error: ...`) of a run, each with the line that follows.
+fn errors(r: &Run) -> Vec<&str> {
+    r.stderr
+        .lines()
+        .filter(|l| l.starts_with(&r.shown) && l.contains(": error: "))
+        .collect()
+}
+
+/// Assert a located error at `line:col` whose message has every word of `words`, followed by a
+/// `help:` line containing `help` when given.
+fn assert_error_at(r: &Run, (line, col): (usize, usize), words: &[&str], help: Option<&str>) {
+    let prefix = format!("{}:{line}:{col}: error: ", r.shown);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let found = lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.starts_with(&prefix) && words.iter().all(|w| l.contains(w)));
+    let Some((i, _)) = found else {
+        panic!(
+            "no error at {line}:{col} with {words:?}; exit {}; stderr:\n{}",
+            r.code, r.stderr
+        );
+    };
+    if let Some(h) = help {
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        assert!(
+            next.starts_with("  help: ") && next.contains(h),
+            "expected a help line with {h:?} after {:?}; stderr:\n{}",
+            lines[i],
+            r.stderr
+        );
+    }
+}
+
+fn assert_invalid_at(yaml: &str, pos: (usize, usize), words: &[&str], help: Option<&str>) -> Run {
+    let r = validate_text(yaml, &[]);
+    assert_eq!(r.code, 1, "exit code; stderr:\n{}", r.stderr);
+    assert_error_at(&r, pos, words, help);
+    r
+}
+
+// ---------------------------------------------------------------------------------------------
+// The base itself, so every case below differs from a file that passes.
+
+#[test]
+fn base_is_valid_without_warnings() {
+    let r = validate_text(BASE, &["--deny-warnings"]);
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    assert!(r.stderr.contains("valid"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML level
+
+#[test]
+fn yaml_syntax_error() {
+    let y = base_with("product: sfb2015\n", "product: [sfb2015\n");
+    // The flow sequence is still open when `organization:` starts a block key on line 3.
+    let r = validate_text(&y, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{}", r.stderr);
+    assert!(e[0].contains("YAML syntax error"), "{}", r.stderr);
+    let (line, _) = pos_of(&y, "organization");
+    assert!(
+        e[0].starts_with(&format!("{}:{line}:", r.shown)),
+        "expected line {line}: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn tab_in_indentation_points_at_the_tab() {
+    let y = base_with("  root:", "\troot:");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "\troot"),
+        &["YAML syntax error", "tab"],
+        Some("spaces"),
+    );
+}
+
+#[test]
+fn string_where_a_number_is_expected() {
+    let y = base_with(
+        "  sql_backup_path",
+        "  retention_days: fourteen\n  sql_backup_path",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "fourteen"),
+        &["expected a whole number", "\"fourteen\""],
+        None,
+    );
+}
+
+#[test]
+fn number_out_of_range_is_explained() {
+    let y = base_with("  sql_backup_path", "  keep_last: -3\n  sql_backup_path");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "-3"),
+        &["-3 is out of range", "whole number"],
+        None,
+    );
+}
+
+#[test]
+fn scalar_where_a_list_is_expected() {
+    let y = base_with(
+        "  copies:\n    - '\\\\nas01.litwareinc.com\\DR\\Skype'\n",
+        "  copies: '\\\\nas01.litwareinc.com\\DR\\Skype'\n",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'\\\\nas01"),
+        &["expected a list", "found the string"],
+        None,
+    );
+}
+
+#[test]
+fn list_where_a_mapping_is_expected() {
+    let y = base_with(
+        "    backup_pool:\n      fqdn: sfbse02.litwareinc.com\n",
+        "    backup_pool:\n      - sfbse02.litwareinc.com\n",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "- sfbse02"),
+        &["expected a mapping", "found a list"],
+        None,
+    );
+}
+
+#[test]
+fn unknown_key_says_did_you_mean() {
+    let y = base_with("    rgs_audio_sources:", "    rgs_audio_source:");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "rgs_audio_source:"),
+        &["unknown key `rgs_audio_source`"],
+        Some("did you mean `rgs_audio_sources`?"),
+    );
+    let y = base_with(
+        "  sql_backup_path",
+        "  retension_days: 3\n  sql_backup_path",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "retension_days"),
+        &["unknown key `retension_days`"],
+        Some("did you mean `retention_days`?"),
+    );
+}
+
+#[test]
+fn unknown_enum_value_says_did_you_mean() {
+    let y = base_with("product: sfb2015", "product: sfb2051");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "sfb2051"),
+        &["unknown value `sfb2051`"],
+        Some("did you mean `sfb2015`?"),
+    );
+}
+
+#[test]
+fn missing_required_key_points_at_the_parent_mapping() {
+    let y = base_with(
+        "    file_store: '\\\\sfbse01.litwareinc.com\\SfbShare'\n",
+        "",
+    );
+    // The pool mapping starts at `id:` of `  - id: se1`.
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "id: se1"),
+        &["missing required key `file_store`"],
+        Some("add `file_store:`"),
+    );
+    let y = base_with("  root: 'E:\\SfbBackup'\n", "");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "copies:"),
+        &["missing required key `root`"],
+        Some("add `root:`"),
+    );
+}
+
+#[test]
+fn duplicate_key_points_at_the_second_occurrence() {
+    let y = base_with(
+        "      call_park: true\n",
+        "      call_park: true\n      lis: true\n      call_park: false\n",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of_nth(&y, "call_park", 1),
+        &["duplicate key `call_park`", "first at line 18"],
+        Some("remove one"),
+    );
+}
+
+#[test]
+fn empty_file() {
+    for bytes in [&b""[..], b"\n\n", b"# only a comment\n"] {
+        let r = validate_bytes(bytes, &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("{}: error: the file is empty", r.shown)),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("help: run `abc-failover init`"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_file_holding_only_a_list() {
+    assert_invalid_at(
+        "- a\n",
+        (1, 1),
+        &["must be a mapping", "found a list"],
+        None,
+    );
+}
+
+#[test]
+fn a_file_holding_only_a_scalar() {
+    assert_invalid_at(
+        "hello\n",
+        (1, 1),
+        &["must be a mapping", "found the string \"hello\""],
+        None,
+    );
+}
+
+#[test]
+fn two_documents() {
+    let y = format!("{BASE}---\nformat: 1\n");
+    let (line, _) = pos_of(&y, "---");
+    assert_invalid_at(
+        &y,
+        (line, 1),
+        &["more than one YAML document"],
+        Some("remove the `---`"),
+    );
+}
+
+#[test]
+fn non_utf8_bytes_point_at_the_first_bad_byte() {
+    let mut bytes = BASE
+        .replacen("Litware Inc.", "Litware Caf\u{e9} ", 1)
+        .into_bytes();
+    // Replace the UTF-8 é (C3 A9) by Latin-1 é (E9), as a file saved in Windows-1252 has it.
+    let at = bytes
+        .windows(2)
+        .position(|w| w == [0xC3, 0xA9])
+        .expect("é in the text");
+    bytes.splice(at..at + 2, [0xE9]);
+    let r = validate_bytes(&bytes, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // `organization: Litware Caf` is 25 characters: the bad byte is column 26 of line 3.
+    assert_error_at(&r, (3, 26), &["not valid UTF-8", "0xE9"], Some("UTF-8"));
+}
+
+#[test]
+fn non_utf8_after_multibyte_characters_counts_characters() {
+    let mut bytes = "format: 1\nproduct: \"Ä€😀".as_bytes().to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(b"\"\n");
+    let r = validate_bytes(&bytes, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_error_at(&r, (2, 14), &["not valid UTF-8"], None);
+}
+
+#[test]
+fn non_utf8_after_a_byte_order_mark() {
+    let mut bytes = b"\xEF\xBB\xBFab".to_vec();
+    bytes.push(0xFF);
+    let r = validate_bytes(&bytes, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_error_at(&r, (1, 3), &["not valid UTF-8"], None);
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(BASE.as_bytes());
+    let r = validate_bytes(&bytes, &["--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_file_over_one_mebibyte() {
+    let mut y = BASE.to_string();
+    y.push_str(
+        &"# padding padding padding padding padding padding padding padding\n".repeat(17_000),
+    );
+    assert!(y.len() > 1024 * 1024);
+    let r = validate_text(&y, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{}: error: the file is {} bytes",
+            r.shown,
+            y.len()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("at most 1 MiB"), "{}", r.stderr);
+}
+
+#[test]
+fn a_file_of_exactly_one_mebibyte_is_read() {
+    let mut y = BASE.to_string();
+    let pad = 1024 * 1024 - y.len();
+    y.push('#');
+    y.push_str(&"x".repeat(pad - 2));
+    y.push('\n');
+    assert_eq!(y.len(), 1024 * 1024);
+    let r = validate_text(&y, &["--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+const BILLION_LAUGHS: &str = r#"a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"#;
+
+#[test]
+fn alias_bomb_is_refused_quickly() {
+    let r = validate_text(BILLION_LAUGHS, &[]);
+    eprintln!("billion laughs: whole process {:?}", r.elapsed);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.elapsed < Duration::from_secs(1), "took {:?}", r.elapsed);
+    // Each *d is 9^4 scalars + 820 lists = 7381 nodes; after the 8308 nodes of a..d and e's
+    // key and list, the second *d in e's list passes 20000.
+    assert_error_at(
+        &r,
+        pos_of_nth(BILLION_LAUGHS, "*d", 1),
+        &["aliases expand the document beyond 20000 nodes", "refused"],
+        Some("write the values out"),
+    );
+}
+
+#[test]
+fn alias_text_bomb_is_refused_quickly() {
+    // Few nodes, but one large scalar aliased thousands of times (gigabytes once expanded).
+    let y = format!(
+        "a: &a \"{}\"\nb: [{}]\n",
+        "x".repeat(900_000),
+        vec!["*a"; 19_000].join(",")
+    );
+    let r = validate_text(&y, &[]);
+    eprintln!("alias text bomb: whole process {:?}", r.elapsed);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.elapsed < Duration::from_secs(1), "took {:?}", r.elapsed);
+    // 900 000 bytes each: the fifth copy (fourth alias) passes 4 MiB.
+    assert_error_at(
+        &r,
+        pos_of_nth(&y, "*a", 3),
+        &["MiB of text", "aliases"],
+        None,
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let y = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let r = validate_text(&y, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(errors(&r).len(), 1, "{}", r.stderr);
+    let y = format!("a: {}1\n", "{a: ".repeat(200));
+    let r = validate_text(&y, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("nesting deeper than"), "{}", r.stderr);
+}
+
+#[test]
+fn duplicate_key_through_an_alias_points_at_the_alias() {
+    let y = "&k format: 1\n*k : 2\n";
+    assert_invalid_at(
+        y,
+        (2, 1),
+        &["duplicate key `format`", "first at line 1"],
+        None,
+    );
+}
+
+#[test]
+fn yaml_tags_are_refused() {
+    let y = base_with("format: 1", "format: !!int 1");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "!!int"),
+        &["tag", "not supported"],
+        Some("remove the tag"),
+    );
+}
+
+#[test]
+fn missing_file_is_trouble() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nope.yaml");
+    let shown = path.display().to_string();
+    let (code, _, stderr, _) = run_in(dir.path(), &["validate", &shown]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{shown}: error: cannot read")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_folder_is_trouble() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let shown = dir.path().display().to_string();
+    let (code, _, stderr, _) = run_in(dir.path(), &["validate", &shown]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("folder"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Semantic rules
+
+#[test]
+fn duplicate_pool_id() {
+    let second = "  - id: se1\n    fqdn: sfbse02.litwareinc.com\n    edition: standard\n    file_store: '\\\\sfbse02.litwareinc.com\\SfbShare'\n    backup_pool:\n      fqdn: sfbse01.litwareinc.com\n";
+    let y = format!("{BASE}{second}");
+    assert_invalid_at(
+        &y,
+        pos_of_nth(&y, "se1\n", 1),
+        &["pool id `se1` is already used by the pool at line 10"],
+        Some("distinct `id:`"),
+    );
+}
+
+#[test]
+fn duplicate_pool_id_derived_from_fqdn() {
+    let second = "  - fqdn: SE1.other.litwareinc.com\n    edition: standard\n    file_store: '\\\\x.litwareinc.com\\SfbShare'\n    backup_pool:\n      fqdn: sfbse03.litwareinc.com\n";
+    let y = format!("{BASE}{second}");
+    // No id key: the error points at the pool mapping that lacks it.
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "fqdn: SE1"),
+        &["pool id `se1` is already used"],
+        None,
+    );
+}
+
+#[test]
+fn pool_b_equal_to_pool_a_ignoring_case() {
+    let y = base_with(
+        "fqdn: sfbse02.litwareinc.com",
+        "fqdn: SFBSE01.LitwareInc.com",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "SFBSE01"),
+        &["pool B", "same pool as pool A"],
+        Some("paired"),
+    );
+}
+
+#[test]
+fn pool_c_equal_to_pool_a_or_b() {
+    for (c, words) in [
+        ("SfbSe01.litwareinc.com", "not pool A's"),
+        ("sfbse02.LITWAREINC.com", "same pool as pool B"),
+    ] {
+        let y = base_with(
+            "    services:",
+            &format!(
+                "    replacement_pool:\n      fqdn: {c}\n      edition: standard\n    services:"
+            ),
+        );
+        assert_invalid_at(&y, pos_of(&y, c), &[words], None);
+    }
+}
+
+#[test]
+fn asymmetric_pairing() {
+    // se2's backup pool is a third pool, not se1.
+    let second = "  - id: se2\n    fqdn: sfbse02.litwareinc.com\n    edition: standard\n    file_store: '\\\\sfbse02.litwareinc.com\\SfbShare'\n    backup_pool:\n      fqdn: sfbse09.litwareinc.com\n";
+    let y = format!("{BASE}{second}");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "sfbse02.litwareinc.com\n"),
+        &["pairing is not symmetric", "sfbse09.litwareinc.com"],
+        Some("fix one of the two backup_pool"),
+    );
+}
+
+fn fqdn_case(bad: &str, words: &[&str]) {
+    let y = base_with("fqdn: sfbse02.litwareinc.com", &format!("fqdn: {bad}"));
+    assert_invalid_at(&y, pos_of(&y, bad), words, None);
+}
+
+#[test]
+fn invalid_fqdns() {
+    let long = format!("{}.litwareinc.com", "a".repeat(64));
+    fqdn_case(
+        &long,
+        &["not a valid FQDN", "label of 64 characters", "at most 63"],
+    );
+    fqdn_case(
+        "sfb_se02.litwareinc.com",
+        &["not a valid FQDN", "contains `_`"],
+    );
+    fqdn_case(
+        "sfbsé02.litwareinc.com",
+        &["not a valid FQDN", "contains `é`", "xn--"],
+    );
+    fqdn_case("sfbse02", &["not a valid FQDN", "two labels"]);
+    fqdn_case("-sfbse02.litwareinc.com", &["starts or ends with `-`"]);
+    fqdn_case("sfbse02..litwareinc.com", &["empty label"]);
+    let total = format!("{}.com", vec!["a".repeat(60); 5].join("."));
+    fqdn_case(&total, &["at most 253"]);
+    // Exactly 63 characters in a label is fine.
+    let ok = format!("{}.litwareinc.com", "a".repeat(63));
+    let y = base_with("fqdn: sfbse02.litwareinc.com", &format!("fqdn: {ok}"));
+    assert_eq!(validate_text(&y, &["--deny-warnings"]).code, 0);
+}
+
+fn path_case(bad_yaml: &str, words: &[&str]) {
+    let y = base_with("'E:\\SfbBackup'", bad_yaml);
+    assert_invalid_at(&y, pos_of(&y, bad_yaml), words, None);
+}
+
+#[test]
+fn invalid_paths() {
+    path_case("'SfbBackup'", &["backup.root", "not absolute"]);
+    path_case("'SfbBackup\\Sets'", &["not absolute"]);
+    path_case("'E:\\Sfb\\..\\Backup'", &["`..` component"]);
+    path_case("'E:\\Sfb\\.\\Backup'", &["`.` component"]);
+    path_case("'E:\\Sfb\"Backup'", &["contains `\"`"]);
+    path_case("'E:\\Sfb|Backup'", &["contains `|`"]);
+    path_case("'E:\\Sfb?Backup'", &["contains `?`"]);
+    path_case("\"E:\\\\Sfb\\x07Backup\"", &["control character U+0007"]);
+    path_case("\"E:\\\\Sfb\\tBackup\"", &["control character U+0009"]);
+    path_case("\"E:\\\\Sfb\\nBackup\"", &["control character U+000A"]);
+    path_case("\"E:\\\\Sfb\\r\\nBackup\"", &["control character U+000D"]);
+    path_case("\"E:\\\\Sfb\\u202EBackup\"", &["U+202E"]);
+    // A literal line break inside a quoted scalar folds to a space; a block scalar keeps it.
+    // (saphyr positions a block scalar at its first content line)
+    let y = base_with("'E:\\SfbBackup'", "|\n    E:\\Sfb\n    Backup");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "E:\\Sfb\n"),
+        &["control character U+000A"],
+        None,
+    );
+}
+
+#[test]
+fn invalid_paths_everywhere_a_path_is_taken() {
+    let y = base_with("'D:\\RGS Prompts'", "'RGS Prompts'");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'RGS Prompts'"),
+        &["rgs_audio_sources", "not absolute"],
+        None,
+    );
+    let y = base_with(
+        "'\\\\sfbse01.litwareinc.com\\SfbShare'",
+        "'\\\\sfbse01.litwareinc.com'",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'\\\\sfbse01.litwareinc.com'"),
+        &["file_store", "UNC"],
+        None,
+    );
+    let y = base_with("'\\\\sql01.litwareinc.com\\SqlBak'", "'..\\SqlBak'");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'..\\SqlBak'"),
+        &["sql_backup_path", "not absolute"],
+        None,
+    );
+}
+
+#[test]
+fn organization_must_be_one_line_without_control_characters() {
+    for (bad, words) in [
+        ("\"Litware\\x07Inc.\"", &["control character U+0007"][..]),
+        ("\"Litware\\nInc.\"", &["one line", "U+000A"][..]),
+        ("|\n  Litware\n  Inc.", &["one line", "U+000A"][..]),
+        (">\n  Litware\n\n  Inc.", &["one line", "U+000A"][..]),
+        ("\"Litware\\u2028Inc.\"", &["U+2028"][..]),
+    ] {
+        let y = base_with("Litware Inc.", bad);
+        // A block scalar is positioned at its first content line.
+        let at = bad.strip_prefix(['|', '>']).map_or(bad, |_| "Litware\n");
+        assert_invalid_at(&y, pos_of(&y, at), words, None);
+    }
+    let long = "x".repeat(201);
+    let y = base_with("Litware Inc.", &long);
+    assert_invalid_at(
+        &y,
+        pos_of(&y, &long),
+        &["201 characters", "at most 200"],
+        None,
+    );
+}
+
+#[test]
+fn organization_with_quotes_is_valid_text() {
+    // The format doc allows any one-line text without control characters: `"` included.
+    let y = base_with("Litware Inc.", "'Litware \"Best\" Inc. & O''Brien'");
+    let l = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[]).expect("loads");
+    assert_eq!(
+        l.topology.organization.as_deref(),
+        Some("Litware \"Best\" Inc. & O'Brien")
+    );
+}
+
+fn db_yaml(product: &str, role: &str, instance: &str, names: &str) -> String {
+    base_with(
+        "    rgs_audio_sources:",
+        &format!(
+            "    databases:\n      - role: {role}\n        server: sql01.litwareinc.com\n        instance: {instance}\n        names: {names}\n    rgs_audio_sources:"
+        ),
+    )
+    .replacen("product: sfb2015", &format!("product: {product}"), 1)
+}
+
+#[test]
+fn bad_sql_instance_name() {
+    for bad in ["9RTC", "RTC-1", "ABCDEFGHIJKLMNOPQ", "'RTC 1'"] {
+        let y = db_yaml("sfb2015", "monitoring", bad, "[LcsCDR]");
+        assert_invalid_at(
+            &y,
+            pos_of(&y, bad),
+            &["not a valid SQL Server instance name"],
+            Some("starts with a letter or `_`"),
+        );
+    }
+    for good in ["RTC", "_a$b#c", "ABCDEFGHIJKLMNOP", "''"] {
+        let y = db_yaml("sfb2015", "monitoring", good, "[LcsCDR]");
+        assert_eq!(validate_text(&y, &["--deny-warnings"]).code, 0, "{good}");
+    }
+}
+
+#[test]
+fn bad_database_name() {
+    let y = db_yaml("sfb2015", "monitoring", "MON", "[LcsCDR, 'Qoe-Metrics']");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'Qoe-Metrics'"),
+        &["`Qoe-Metrics` is not a valid database name"],
+        Some("1-128 letters, digits and `_`"),
+    );
+    let long = "D".repeat(129);
+    let y = db_yaml("sfb2015", "monitoring", "MON", &format!("[{long}]"));
+    assert_invalid_at(&y, pos_of(&y, &long), &["not a valid database name"], None);
+}
+
+#[test]
+fn duplicate_database_on_one_instance() {
+    // Server and name compare ignoring case; no instance and '' are the same default instance.
+    let y = db_yaml("sfb2015", "monitoring", "''", "[LcsCDR, QoEMetrics]").replacen(
+        "    rgs_audio_sources:",
+        "      - role: archiving\n        server: SQL01.litwareinc.com\n        names: [lcscdr]\n      - role: archiving\n        server: sql01.litwareinc.com\n        instance: ARC\n        names: [lcscdr]\n    rgs_audio_sources:",
+        1,
+    );
+    let first = format!("first at line {}", pos_of(&y, "LcsCDR").0);
+    let r = assert_invalid_at(
+        &y,
+        pos_of(&y, "lcscdr"),
+        &[
+            "database `lcscdr` on this SQL instance is listed twice",
+            &first,
+        ],
+        Some("list each database once"),
+    );
+    assert_eq!(errors(&r).len(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn databases_without_sql_backup_path() {
+    let y = db_yaml("sfb2015", "monitoring", "MON", "[LcsCDR]").replacen(
+        "  sql_backup_path: '\\\\sql01.litwareinc.com\\SqlBak'\n",
+        "",
+        1,
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "- role"),
+        &["databases are listed but backup.sql_backup_path is not set"],
+        Some("add backup.sql_backup_path"),
+    );
+}
+
+#[test]
+fn persistent_chat_on_sfb2019() {
+    let y = db_yaml("sfb2019", "persistent_chat", "PC", "[mgc]");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "persistent_chat\n"),
+        &["Persistent Chat is not supported", "2019"],
+        Some("remove this persistent_chat database"),
+    );
+    let y = base_with("product: sfb2015", "product: sfb2019").replacen(
+        "call_park: true",
+        "call_park: true\n      persistent_chat_next_hop: true",
+        1,
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "true\n    rgs"),
+        &["Persistent Chat is not supported", "2019"],
+        Some("persistent_chat_next_hop: false"),
+    );
+    // The same on sfb2015 is fine.
+    let y = db_yaml("sfb2015", "persistent_chat", "PC", "[mgc]");
+    assert_eq!(validate_text(&y, &["--deny-warnings"]).code, 0);
+}
+
+#[test]
+fn bad_app_server_service_id() {
+    let y = base_with(
+        "    backup_pool:",
+        "    app_server_service_id: 'ApplicationServer-1'\n    backup_pool:",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'ApplicationServer-1'"),
+        &["not an Application Server service id"],
+        Some("N-ApplicationServer-N"),
+    );
+}
+
+#[test]
+fn out_of_range_retention() {
+    let y = base_with(
+        "  sql_backup_path",
+        "  retention_days: 0\n  keep_last: 1001\n  sql_backup_path",
+    );
+    let r = assert_invalid_at(
+        &y,
+        pos_of(&y, "0\n"),
+        &["retention_days is 0", "1 and 3650"],
+        None,
+    );
+    assert_error_at(
+        &r,
+        pos_of(&y, "1001"),
+        &["keep_last is 1001", "1 and 1000"],
+        None,
+    );
+}
+
+#[test]
+fn several_semantic_problems_are_all_reported_in_file_order() {
+    let y = r#"format: 2
+product: sfb2019
+organization: "a\tb"
+backup:
+  root: 'Backup'
+  copies: ['E:\x\..\y']
+pools:
+  - id: Dc1
+    fqdn: pool_a.contoso.com
+    file_store: 'E:\x|y'
+    backup_pool:
+      fqdn: POOL_A.contoso.com
+      backend:
+        server: sql.contoso.com
+        instance: 1bad
+    services:
+      persistent_chat_next_hop: true
+    edge_pools: [edge]
+"#;
+    let r = validate_text(y, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let expected = [
+        (pos_of(y, "2\n"), "unsupported format 2"),
+        (pos_of(y, "\"a\\tb\""), "U+0009"),
+        (pos_of(y, "'Backup'"), "not absolute"),
+        (pos_of(y, "'E:\\x\\..\\y'"), "`..` component"),
+        (pos_of(y, "Dc1"), "pool id `Dc1` is not valid"),
+        (pos_of(y, "pool_a"), "contains `_`"),
+        (pos_of(y, "'E:\\x|y'"), "contains `|`"),
+        (pos_of(y, "POOL_A"), "contains `_`"),
+        (pos_of(y, "POOL_A"), "same pool as pool A"),
+        (pos_of(y, "1bad"), "instance name"),
+        (pos_of(y, "true\n    edge"), "Persistent Chat"),
+        (pos_of(y, "edge]"), "two labels"),
+    ];
+    let e = errors(&r);
+    assert_eq!(e.len(), expected.len(), "stderr:\n{}", r.stderr);
+    for (got, ((line, col), words)) in e.iter().zip(expected) {
+        let prefix = format!("{}:{line}:{col}: error: ", r.shown);
+        assert!(
+            got.starts_with(&prefix) && got.contains(words),
+            "expected {prefix}…{words}…, got {got}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Characters that are legal in Windows paths load unchanged.
+
+#[test]
+fn legal_special_characters_in_paths_load_unchanged() {
+    let paths = [
+        r"D:\Backups\O'Brien's files",
+        r"D:\Lync$Backup\share$",
+        r"D:\Back`tick\``x",
+        r"D:\semi;colon\a;b",
+        r"D:\hash#tag\ #x",
+        r"D:\at@sign",
+        r"D:\Sicherung\Übersicht\ÄÖÜß",
+        r"D:\備份\バックアップ",
+        "D:\\\u{2018}single\u{2019}\\\u{201C}double\u{201D}",
+        "\\\\srv.contoso.com\\share$\\O'Neil\u{2019}s $(x) `n",
+    ];
+    let sq = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    for p in paths {
+        let y = BASE
+            .replacen("'E:\\SfbBackup'", &sq(p), 1)
+            .replacen("'D:\\RGS Prompts'", &sq(p), 1)
+            .replacen("'\\\\sql01.litwareinc.com\\SqlBak'", &sq(p), 1)
+            .replacen("'\\\\sfbse01.litwareinc.com\\SfbShare'", &sq(p), 1);
+        let l = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[])
+            .unwrap_or_else(|e| panic!("{p:?} refused: {e:?}"));
+        let t = &l.topology;
+        assert_eq!(t.backup.root, p);
+        assert_eq!(t.backup.sql_backup_path.as_deref(), Some(p));
+        assert_eq!(t.pools[0].file_store, p);
+        assert_eq!(t.pools[0].rgs_audio_sources, vec![p.to_string()]);
+        // The same value written double-quoted, with YAML escapes for `\` and `"`.
+        let dq = format!("\"{}\"", p.replace('\\', "\\\\"));
+        let y = BASE.replacen("'E:\\SfbBackup'", &dq, 1);
+        let l = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[])
+            .unwrap_or_else(|e| panic!("{dq} refused: {e:?}"));
+        assert_eq!(l.topology.backup.root, p);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warnings, --deny-warnings, --format json
+
+fn assert_warning(yaml: &str, pos: (usize, usize), words: &[&str]) {
+    let r = validate_text(yaml, &[]);
+    assert_eq!(
+        r.code, 0,
+        "a warning alone is not a finding; stderr:\n{}",
+        r.stderr
+    );
+    let prefix = format!("{}:{}:{}: warning: ", r.shown, pos.0, pos.1);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with(&prefix) && words.iter().all(|w| l.contains(w))),
+        "no warning at {pos:?} with {words:?}; stderr:\n{}",
+        r.stderr
+    );
+    let d = validate_text(yaml, &["--deny-warnings"]);
+    assert_eq!(d.code, 1, "--deny-warnings; stderr:\n{}", d.stderr);
+}
+
+#[test]
+fn warning_no_copies() {
+    let y = base_with(
+        "  copies:\n    - '\\\\nas01.litwareinc.com\\DR\\Skype'\n",
+        "",
+    );
+    assert_warning(
+        &y,
+        pos_of(&y, "root:"),
+        &["no backup.copies", "another location"],
+    );
+}
+
+#[test]
+fn warning_response_groups_without_audio_sources() {
+    let y = base_with("    rgs_audio_sources:\n      - 'D:\\RGS Prompts'\n", "");
+    assert_warning(
+        &y,
+        pos_of(&y, "true\n      call_park"),
+        &["response_groups without rgs_audio_sources"],
+    );
+}
+
+#[test]
+fn warning_pool_c_edition_differs_from_pool_b() {
+    let second = "  - id: se2\n    fqdn: sfbse02.litwareinc.com\n    edition: standard\n    file_store: '\\\\sfbse02.litwareinc.com\\SfbShare'\n    backup_pool:\n      fqdn: sfbse01.litwareinc.com\n";
+    let y = format!(
+        "{}{second}",
+        base_with(
+            "    services:",
+            "    replacement_pool:\n      fqdn: sfbse03.litwareinc.com\n      edition: enterprise\n    services:"
+        )
+    );
+    assert_warning(
+        &y,
+        pos_of(&y, "enterprise"),
+        &["pool C's edition differs from pool B's"],
+    );
+}
+
+#[test]
+fn warning_local_sql_backup_path_with_remote_database_server() {
+    let y = db_yaml("sfb2015", "archiving", "ARC", "[LcsLog]").replacen(
+        "'\\\\sql01.litwareinc.com\\SqlBak'",
+        "'F:\\SqlBak'",
+        1,
+    );
+    assert_warning(
+        &y,
+        pos_of(&y, "sql01.litwareinc.com\n"),
+        &["local drive path", "sql01.litwareinc.com", "another host"],
+    );
+}
+
+#[test]
+fn json_format_lists_every_problem() {
+    let y = base_with("'E:\\SfbBackup'", "'SfbBackup'").replacen(
+        "fqdn: sfbse02.litwareinc.com",
+        "fqdn: sfbse02",
+        1,
+    );
+    let r = validate_text(&y, &["--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("stdout is JSON");
+    let items = v.as_array().expect("a JSON array");
+    assert_eq!(items.len(), 2, "{v:#}");
+    let (l, c) = pos_of(&y, "'SfbBackup'");
+    assert_eq!(items[0]["file"], r.shown.as_str());
+    assert_eq!(items[0]["severity"], "error");
+    assert_eq!(items[0]["line"], l);
+    assert_eq!(items[0]["column"], c);
+    assert!(items[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not absolute"));
+    let (l, c) = pos_of(&y, "sfbse02\n");
+    assert_eq!(
+        (items[1]["line"].clone(), items[1]["column"].clone()),
+        (l.into(), c.into())
+    );
+    // A warning in JSON, and an empty array for a clean file.
+    let y = base_with(
+        "  copies:\n    - '\\\\nas01.litwareinc.com\\DR\\Skype'\n",
+        "",
+    );
+    let r = validate_text(&y, &["--format", "json"]);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v[0]["severity"], "warning");
+    assert!(v[0]["help"].as_str().is_some());
+    let r = validate_text(&y, &["--format", "json", "--deny-warnings"]);
+    assert_eq!(r.code, 1);
+    let r = validate_text(BASE, &["--format", "json"]);
+    assert_eq!((r.code, r.stdout.trim()), (0, "[]"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// --set
+
+fn set_error(r: &Run, path: &str, words: &[&str]) {
+    let prefix = format!("--set {path}: error: ");
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with(&prefix) && words.iter().all(|w| l.contains(w))),
+        "no `{prefix}` line with {words:?}; stderr:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn set_fills_a_value() {
+    let r = validate_text(
+        BASE,
+        &[
+            "--deny-warnings",
+            "--set",
+            "pools.se1.replacement_pool.fqdn=sfbse03.litwareinc.com",
+            "--set",
+            "pools.se1.replacement_pool.edition=standard",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sets = [
+        "pools.se1.replacement_pool.fqdn=sfbse03.litwareinc.com".to_string(),
+        "backup.retention_days=30".to_string(),
+        "organization=O'Brien \"Litware\" #1".to_string(),
+    ];
+    let l = load_bytes("t.yaml", "t.yaml", BASE.as_bytes(), &sets).expect("loads");
+    let rp = l.topology.pools[0]
+        .replacement_pool
+        .as_ref()
+        .expect("pool C");
+    assert_eq!(rp.fqdn, "sfbse03.litwareinc.com");
+    assert_eq!(l.topology.backup.retention_days, 30);
+    assert_eq!(
+        l.topology.organization.as_deref(),
+        Some("O'Brien \"Litware\"")
+    );
+}
+
+#[test]
+fn set_fills_an_empty_mapping_value() {
+    let y = base_with("    services:", "    replacement_pool:\n    services:");
+    let r = validate_text(
+        &y,
+        &[
+            "--deny-warnings",
+            "--set",
+            "pools.se1.replacement_pool.fqdn=sfbse03.litwareinc.com",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn set_with_an_unknown_key() {
+    let r = validate_text(
+        BASE,
+        &[
+            "--set",
+            "pools.se1.replacement_pool.fdqn=sfbse03.litwareinc.com",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(
+        &r,
+        "pools.se1.replacement_pool.fdqn",
+        &["unknown key `fdqn`"],
+    );
+    assert!(
+        r.stderr.contains("help: did you mean `fqdn`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn set_with_a_bad_value() {
+    let r = validate_text(BASE, &["--set", "backup.retention_days=lots"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(
+        &r,
+        "backup.retention_days",
+        &["expected a whole number", "\"lots\""],
+    );
+    let r = validate_text(BASE, &["--set", "pools.se1.backup_pool.fqdn=bad_name.x"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(
+        &r,
+        "pools.se1.backup_pool.fqdn",
+        &["not a valid FQDN", "`_`"],
+    );
+    let r = validate_text(BASE, &["--set", "organization=a: b"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(&r, "organization", &["single YAML scalar", "a mapping"]);
+    assert!(r.stderr.contains("help: quote the value"), "{}", r.stderr);
+    let r = validate_text(BASE, &["--set", "organization=#x"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(&r, "organization", &["reads as nothing", "comment"]);
+    let r = validate_text(BASE, &["--set", "backup.root"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(&r, "backup.root", &["not PATH=VALUE"]);
+}
+
+#[test]
+fn set_of_an_unknown_pool_id() {
+    let r = validate_text(BASE, &["--set", "pools.dc9.replacement_pool.fqdn=x.y.z"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(
+        &r,
+        "pools.dc9.replacement_pool.fqdn",
+        &["no pool with id `dc9`"],
+    );
+    assert!(r.stderr.contains("help: pool ids: se1"), "{}", r.stderr);
+}
+
+#[test]
+fn set_into_another_list_is_refused_clearly() {
+    let r = validate_text(BASE, &["--set", "pools.se1.rgs_audio_sources.0=D:\\x"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    set_error(
+        &r,
+        "pools.se1.rgs_audio_sources.0",
+        &["is a list", "only pools"],
+    );
+}
+
+#[test]
+fn usage_errors_are_trouble() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, _, _) = run_in(dir.path(), &["validate"]);
+    assert_eq!(code, 2);
+    let (code, _, _, _) = run_in(dir.path(), &["validate", "x.yaml", "--format", "xml"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn library_reports_an_invalid_topology_as_invalid() {
+    let e = load_bytes("t.yaml", "t.yaml", b"- a\n", &[]).expect_err("invalid");
+    assert!(
+        matches!(e, LoadError::Invalid(ref d) if d.len() == 1),
+        "{e:?}"
+    );
+}
