@@ -137,10 +137,29 @@ pub enum TemplatesCommand {
 enum Outcome {
     Ok,
     Findings,
+    /// Trouble (exit 2) whose message, already in `FILE: error: ...` form, has been printed.
+    Reported,
 }
 
 /// A loaded topology, or the findings already printed (exit 1).
 type Loading<T> = std::result::Result<T, Outcome>;
+
+/// Write to stdout. A reader that went away (`abc-failover check | head`) is not an error: the
+/// exit code still says what was found.
+fn emit(text: std::fmt::Arguments<'_>) -> Result<()> {
+    match std::io::stdout().lock().write_fmt(text) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+macro_rules! emit {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+}
+
+macro_rules! emitln {
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
@@ -166,7 +185,10 @@ fn load(file: &Path, sets: &[String]) -> Result<Loading<Loaded>> {
             eprintln!("{}: {n} error(s); nothing was generated", file.display());
             Ok(Err(Outcome::Findings))
         }
-        Err(e @ LoadError::Unreadable { .. }) => Err(e.into()),
+        Err(e @ LoadError::Unreadable { .. }) => {
+            eprintln!("{e}");
+            Ok(Err(Outcome::Reported))
+        }
     }
 }
 
@@ -206,12 +228,12 @@ fn run(cli: Cli) -> Result<Outcome> {
             common,
         } => diff(&old, &new, stat, &common),
         Command::Schema => {
-            println!("{}", crate::schema::schema_json());
+            emit(format_args!("{}\n", crate::schema::schema_json()))?;
             Ok(Outcome::Ok)
         }
         Command::Templates(TemplatesCommand::List) => {
             for name in TemplateSet::embedded().files.keys() {
-                println!("{name}");
+                emit(format_args!("{name}\n"))?;
             }
             Ok(Outcome::Ok)
         }
@@ -221,10 +243,11 @@ fn run(cli: Cli) -> Result<Outcome> {
 
 fn init(file: &Path, force: bool) -> Result<Outcome> {
     if file.exists() && !force {
-        bail!(
-            "{}: the file exists; use --force to overwrite it",
+        eprintln!(
+            "{}: error: the file exists; use --force to overwrite it",
             file.display()
         );
+        return Ok(Outcome::Reported);
     }
     std::fs::write(file, crate::starter::STARTER_TOPOLOGY)
         .with_context(|| format!("writing {}", file.display()))?;
@@ -247,15 +270,17 @@ fn validate(file: &Path, format: Format, deny_warnings: bool, common: &Common) -
             (l.warnings, o)
         }
         Err(LoadError::Invalid(d)) => (d, Outcome::Findings),
-        Err(e @ LoadError::Unreadable { .. }) => return Err(e.into()),
+        Err(e @ LoadError::Unreadable { .. }) => {
+            eprintln!("{e}");
+            return Ok(Outcome::Reported);
+        }
     };
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+        Format::Json => emit(format_args!("{}\n", serde_json::to_string_pretty(&diags)?))?,
         Format::Text => {
             print_diagnostics(&diags);
-            match outcome {
-                Outcome::Ok => eprintln!("{}: valid", file.display()),
-                Outcome::Findings => eprintln!("{}: not valid", file.display()),
+            if let Outcome::Ok = outcome {
+                eprintln!("{}: valid", file.display());
             }
         }
     }
@@ -268,9 +293,8 @@ fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
         Err(o) => return Ok(o),
     };
     let report = output::write(out, &artifacts)?;
-    let mut stdout = std::io::stdout().lock();
     for (rel, change) in &report {
-        writeln!(stdout, "{:<9} {}", change.word(), out.join(rel).display())?;
+        emitln!("{:<9} {}", change.word(), out.join(rel).display())?;
     }
     let changed = report
         .iter()
@@ -291,12 +315,11 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let color = color_enabled();
-    let mut stdout = std::io::stdout().lock();
     for d in &report.diffs {
-        write!(stdout, "{}", paint(d, color))?;
+        emit!("{}", paint(d, color))?;
     }
     for line in &report.lines {
-        writeln!(stdout, "{line}")?;
+        emitln!("{line}")?;
     }
     eprintln!(
         "{} is stale: run `abc-failover render {} -o {}` and commit the result",
@@ -318,20 +341,20 @@ fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome> 
     }
     let (diffs, stats) = output::diff(&rendered[0], &rendered[1]);
     let color = color_enabled();
-    let mut stdout = std::io::stdout().lock();
     if !stat {
         for d in &diffs {
-            write!(stdout, "{}", paint(d, color))?;
+            emit!("{}", paint(d, color))?;
         }
     }
     for (pool, s) in &stats {
         if s.files_changed == 0 {
-            writeln!(stdout, "{pool}: no change")?;
+            emitln!("{pool}: no change")?;
         } else {
-            writeln!(
-                stdout,
+            emitln!(
                 "{pool}: {} file(s) changed, {} insertion(s)(+), {} deletion(s)(-)",
-                s.files_changed, s.added_lines, s.removed_lines
+                s.files_changed,
+                s.added_lines,
+                s.removed_lines
             )?;
         }
     }
@@ -356,7 +379,7 @@ fn export_templates(dir: &Path) -> Result<Outcome> {
     for (name, (text, _)) in &set.files {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        println!("{}", path.display());
+        emit(format_args!("{}\n", path.display()))?;
     }
     Ok(Outcome::Ok)
 }
@@ -396,6 +419,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::Reported) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

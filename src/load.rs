@@ -28,7 +28,7 @@ pub struct Loaded {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read at all (exit 2).
-    #[error("{path}: cannot read the topology file: {reason}")]
+    #[error("{path}: error: cannot read the topology file: {reason}")]
     Unreadable { path: String, reason: String },
     /// The topology has problems (exit 1); warnings are included.
     #[error("the topology has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
