@@ -81,11 +81,13 @@ impl JsonSchema for HostsCms {
 #[schemars(title = "abc-failover topology, format 1")]
 pub struct Topology {
     /// Format version; only 1 exists.
+    #[schemars(range(min = 1, max = 1))]
     pub format: u32,
     /// lync2013 | sfb2015 | sfb2019.
     pub product: Product,
     /// Free text for headers (one line, at most 200 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 200), pattern(r#"^[^"|\p{Cc}]*$"#))]
     pub organization: Option<String>,
     pub backup: Backup,
     /// Each pool A, its paired pool B and (once known) its replacement pool C.
@@ -105,9 +107,11 @@ pub struct Backup {
     pub sql_backup_path: Option<String>,
     /// Sets older than this may be removed (1..3650).
     #[serde(default = "default_retention_days")]
+    #[schemars(range(min = 1, max = 3650))]
     pub retention_days: u32,
     /// The newest N complete sets are never removed (1..1000).
     #[serde(default = "default_keep_last")]
+    #[schemars(range(min = 1, max = 1000))]
     pub keep_last: u32,
 }
 
@@ -123,6 +127,7 @@ fn default_keep_last() -> u32 {
 pub struct Pool {
     /// Short name for file and folder names, [a-z0-9-]{1,32}; default: first label of fqdn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^[a-z0-9-]{1,32}$"))]
     pub id: Option<String>,
     /// Pool A's FQDN.
     pub fqdn: String,
@@ -132,6 +137,7 @@ pub struct Pool {
     pub file_store: String,
     /// The Application Server service folder under the file store (N-ApplicationServer-N).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^[0-9]+-ApplicationServer-[0-9]+$"))]
     pub app_server_service_id: Option<String>,
     #[serde(default)]
     pub hosts_cms: HostsCms,
@@ -174,6 +180,7 @@ pub struct SqlRef {
     pub server: String,
     /// Omit or '' for the default instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([A-Za-z_][A-Za-z0-9_$#]{0,15})?$"))]
     pub instance: Option<String>,
 }
 
@@ -221,7 +228,9 @@ pub struct Database {
     pub role: DbRole,
     pub server: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([A-Za-z_][A-Za-z0-9_$#]{0,15})?$"))]
     pub instance: Option<String>,
+    #[schemars(length(min = 1), inner(pattern(r"^[A-Za-z0-9_]{1,128}$")))]
     pub names: Vec<String>,
 }
 

@@ -151,6 +151,17 @@ fn is_pool_id(s: &str) -> bool {
         && s.len() <= 32
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !is_windows_device_name(s)
+}
+
+/// Names Windows reserves for devices: a folder called `con` or `lpt1` cannot be created or
+/// committed on Windows, and the id names the pool's output folder.
+fn is_windows_device_name(s: &str) -> bool {
+    matches!(s, "con" | "prn" | "aux" | "nul")
+        || ((s.starts_with("com") || s.starts_with("lpt"))
+            && s.len() == 4
+            && s.as_bytes()[3].is_ascii_digit()
+            && s.as_bytes()[3] != b'0')
 }
 
 fn is_service_id(s: &str) -> bool {
@@ -238,6 +249,15 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                 ),
             );
         }
+        // Issue #2 lists `"` and `|` in organization as bad input (stricter than the format
+        // doc): `"` would reach native command lines and `|` splits Markdown table cells.
+        if let Some(ch) = org.chars().find(|ch| matches!(ch, '"' | '|')) {
+            c.error(
+                &[K("organization")],
+                format!("organization must not contain `{ch}`"),
+            )
+            .help = Some("write the name without double quotes and `|`".into());
+        }
         if org.chars().count() > 200 {
             c.error(
                 &[K("organization")],
@@ -320,7 +340,7 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                         &at(&[K("id")]),
                         format!("pool id `{}` is not valid", id.escape_debug()),
                     )
-                    .help = Some("an id is 1-32 of lower-case letters, digits and `-`".into());
+                    .help = Some("an id is 1-32 of lower-case letters, digits and `-`, and not a Windows device name such as con, nul or com1".into());
                 }
                 None => {
                     c.error(

@@ -730,13 +730,29 @@ fn organization_must_be_one_line_without_control_characters() {
 }
 
 #[test]
-fn organization_with_quotes_is_valid_text() {
-    // The format doc allows any one-line text without control characters: `"` included.
-    let y = base_with("Litware Inc.", "'Litware \"Best\" Inc. & O''Brien'");
+fn organization_with_double_quote_or_pipe_is_refused() {
+    // Issue #2 lists `"` and `|` in organization as bad input.
+    for (bad, ch) in [("'Litware \"Best\" Inc.'", '"'), ("'Litware | Inc.'", '|')] {
+        let y = base_with("Litware Inc.", bad);
+        assert_invalid_at(
+            &y,
+            pos_of(&y, bad),
+            &[&format!("must not contain `{ch}`")],
+            Some("without double quotes"),
+        );
+    }
+}
+
+#[test]
+fn organization_with_other_punctuation_is_valid_text() {
+    let y = base_with(
+        "Litware Inc.",
+        "'Litware <Best> Inc. & O''Brien’s *1* `x` [a]_#'",
+    );
     let l = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[]).expect("loads");
     assert_eq!(
         l.topology.organization.as_deref(),
-        Some("Litware \"Best\" Inc. & O'Brien")
+        Some("Litware <Best> Inc. & O'Brien’s *1* `x` [a]_#")
     );
 }
 
@@ -1112,7 +1128,7 @@ fn set_fills_a_value() {
     let sets = [
         "pools.se1.replacement_pool.fqdn=sfbse03.litwareinc.com".to_string(),
         "backup.retention_days=30".to_string(),
-        "organization=O'Brien \"Litware\" #1".to_string(),
+        "organization=O'Brien 'Litware' #1".to_string(),
     ];
     let l = load_bytes("t.yaml", "t.yaml", BASE.as_bytes(), &sets).expect("loads");
     let rp = l.topology.pools[0]
@@ -1123,7 +1139,7 @@ fn set_fills_a_value() {
     assert_eq!(l.topology.backup.retention_days, 30);
     assert_eq!(
         l.topology.organization.as_deref(),
-        Some("O'Brien \"Litware\"")
+        Some("O'Brien 'Litware'")
     );
 }
 
@@ -1230,4 +1246,21 @@ fn library_reports_an_invalid_topology_as_invalid() {
         matches!(e, LoadError::Invalid(ref d) if d.len() == 1),
         "{e:?}"
     );
+}
+
+#[test]
+fn a_pool_id_that_windows_reserves_is_refused() {
+    for id in ["con", "nul", "com1", "lpt9"] {
+        let y = base_with("id: se1", &format!("id: {id}"));
+        let r = validate_text(&y, &[]);
+        assert_eq!(r.code, 1, "{id}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("pool id `{id}` is not valid")),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("Windows device name"), "{}", r.stderr);
+    }
+    let y = base_with("id: se1", "id: com0");
+    assert_eq!(validate_text(&y, &[]).code, 0);
 }

@@ -96,7 +96,28 @@ fn schema_rejects_unknown_keys_and_bad_values() {
     let base = to_json(abc_failover::starter::STARTER_TOPOLOGY);
     assert_eq!(c.errors(&base), None);
 
-    let cases: [(&str, Mutate); 13] = [
+    let cases: [(&str, Mutate); 20] = [
+        ("format 2", |v| {
+            v["format"] = json!(2);
+        }),
+        ("retention_days 0", |v| {
+            v["backup"]["retention_days"] = json!(0);
+        }),
+        ("keep_last above 1000", |v| {
+            v["backup"]["keep_last"] = json!(1001);
+        }),
+        ("upper-case pool id", |v| {
+            v["pools"][0]["id"] = json!("DC1");
+        }),
+        ("bad service id", |v| {
+            v["pools"][0]["app_server_service_id"] = json!("ApplicationServer-1");
+        }),
+        ("bad database name", |v| {
+            v["pools"][0]["databases"][0]["names"] = json!(["Lcs-CDR"]);
+        }),
+        ("organization with a double quote", |v| {
+            v["organization"] = json!("Contoso \"Ltd\"");
+        }),
         ("unknown top-level key", |v| {
             v["formt"] = json!(1);
         }),
