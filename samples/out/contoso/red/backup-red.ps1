@@ -126,6 +126,8 @@ $Databases = @(
     @{ Role = 'Monitoring'; Target = 'sql-mon.contoso.com\MON'; Name = 'LcsCDR'; BakFile = 'sql-mon_MON_LcsCDR.bak' }
     @{ Role = 'Monitoring'; Target = 'sql-mon.contoso.com\MON'; Name = 'QoEMetrics'; BakFile = 'sql-mon_MON_QoEMetrics.bak' }
     @{ Role = 'Archiving'; Target = 'sql-arc.contoso.com\ARC'; Name = 'LcsLog'; BakFile = 'sql-arc_ARC_LcsLog.bak' }
+    @{ Role = 'Persistent Chat'; Target = 'sql-pchat.contoso.com\PCHAT'; Name = 'mgc'; BakFile = 'sql-pchat_PCHAT_mgc.bak' }
+    @{ Role = 'Persistent Chat'; Target = 'sql-pchat.contoso.com\PCHAT'; Name = 'mgccomp'; BakFile = 'sql-pchat_PCHAT_mgccomp.bak' }
 )
 # The steps this topology enables, in order.
 $StepTable = @(
