@@ -543,7 +543,10 @@ fn databases_are_restored_from_their_bak_files() {
     let c = code(after);
     let mut seen = 0;
     for db in &plan.databases {
-        assert!(matches!(db.role_title, "Monitoring" | "Archiving"));
+        assert!(matches!(
+            db.role_title,
+            "Monitoring" | "Archiving" | "Persistent Chat"
+        ));
         for (name, bak) in db.names.iter().zip(&db.bak_files) {
             seen += 1;
             assert!(
@@ -554,7 +557,7 @@ fn databases_are_restored_from_their_bak_files() {
             assert!(c.contains(&format!("$SqlTarget = '{}'", db.sql.target)));
         }
     }
-    assert_eq!(seen, 3);
+    assert_eq!(seen, 5, "LcsCDR, QoEMetrics, LcsLog, mgc, mgccomp");
     assert!(c.contains("'RESTORE DATABASE [' + $Database + '] FROM DISK = N'''"));
     assert!(c.contains("RTCComponentUniversalServices"));
     // A pool without databases says so.
