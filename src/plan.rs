@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::load::Loaded;
-use crate::model::{DbRole, Edition, HostsCms, Pool, Services, SqlRef, Topology};
+use crate::model::{DbRole, Edition, HostsCms, Pool, Product, Services, SqlRef, Topology};
 use crate::product::{facts, ProductFacts};
 
 /// Names inside one backup set, shared by the backup script (which writes them) and the
@@ -580,7 +580,9 @@ fn checklist_plan(
     } else {
         Condition::no("pool A runs no Call Park (services.call_park is false)")
     };
-    let persistent_chat = if s.persistent_chat_next_hop {
+    let persistent_chat = if t.product == Product::Sfb2019 {
+        Condition::no("Persistent Chat is not supported in Skype for Business Server 2019")
+    } else if s.persistent_chat_next_hop {
         Condition::yes("a Persistent Chat pool uses pool A as its next hop (services.persistent_chat_next_hop)")
     } else {
         Condition::no("no Persistent Chat pool uses pool A as its next hop (services.persistent_chat_next_hop is false)")
@@ -597,6 +599,10 @@ fn checklist_plan(
         }
     };
     let cms_db_on_c = match c.map(|c| c.edition) {
+        // Whatever pool C is, the step needs pool B to host the CMS.
+        _ if b_hosts_cms == HostsCms::No => {
+            Condition::no("neither pool A nor pool B hosts the Central Management store (hosts_cms: false for both)")
+        }
         Some(Edition::Enterprise) => {
             Condition::no("pool C is an Enterprise Edition pool; this step is only for a Standard Edition pool C")
         }

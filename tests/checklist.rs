@@ -766,3 +766,106 @@ fn sign_off_table_and_final_checks_exist() {
     assert!(md.contains("```mermaid"));
     assert!(md.contains("| C | replaces A | `lyncpool03.contoso.com` |"));
 }
+
+#[test]
+fn step_1_never_says_skip_when_the_cms_does_not_answer() {
+    // If the CMS was on pool A, Get-CsService fails; the old block then counted 0 matches and
+    // printed "skip steps 2 and 3".
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let c = code(&step(&md, 1));
+    let call = c
+        .find("$Now = @(Get-CsService -CentralManagement -ErrorAction Stop)")
+        .expect("guarded call");
+    let skip = c.find("skip steps 2 and 3").expect("skip message");
+    let guard = c.find("if ($null -eq $Now)").expect("no-answer branch");
+    assert!(call < guard && guard < skip, "{c}");
+    assert!(c.contains("Join-Path $Set 'Inventory\\CmsLocation.csv'"));
+    assert!(c.contains("Invoke-CsManagementServerFailover -WhatIf"));
+}
+
+#[test]
+fn verification_of_zero_files_is_a_failure() {
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    assert!(code(&md).contains("if ($Checked -eq 0) { throw"));
+}
+
+#[test]
+fn user_data_import_refuses_running_front_ends_on_pool_c() {
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let c = code(&step(&md, 13));
+    let check = c
+        .find("Get-CsWindowsService -Name 'RTCSRV' -ComputerName $Computer -ErrorAction Stop")
+        .expect("RTCSRV check");
+    let throw = c.find("if ($Running.Count -gt 0) { throw").expect("throw");
+    let import = c
+        .find("Import-CsUserData -PoolFqdn $PoolC -FileName $UserDataFromB")
+        .expect("import");
+    assert!(check < throw && throw < import, "{c}");
+}
+
+#[test]
+fn lync_2013_starts_pool_c_servers_without_waiting_for_each() {
+    let l13 = checklist_of(&common::load_text(&minimal("lync2013", POOL_C)), "p1");
+    let c = code(&step(&l13, 15));
+    assert!(
+        c.contains("Start-CsWindowsService -ComputerName $Computer -NoWait"),
+        "{c}"
+    );
+    let s15 = checklist_of(&common::load_text(&minimal("sfb2015", POOL_C)), "p1");
+    assert!(!code(&step(&s15, 15)).contains("-NoWait"));
+}
+
+#[test]
+fn branch_user_list_is_never_shortened_by_a_second_run() {
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let c = code(&step(&md, 27));
+    // An earlier list is read before the new one is written, and merged with the live users.
+    let read = c
+        .find("if (Test-Path -LiteralPath $SbaUsers) { $Earlier = @(Import-Csv -LiteralPath $SbaUsers) }")
+        .expect("earlier list read");
+    let write = c.find("Export-Csv -LiteralPath $SbaUsers").expect("write");
+    assert!(read < write, "{c}");
+    assert!(c.contains("@($LiveUsers) + @($Earlier)"), "{c}");
+    assert!(c.contains("Export-Csv -LiteralPath $SbaUsers -NoTypeInformation -Encoding UTF8"));
+    assert!(!c.contains("$Source = $LiveUsers"), "{c}");
+}
+
+#[test]
+fn announcement_removal_on_pool_b_is_its_own_block() {
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    for (_, body) in common::powershell_blocks(&step(&md, 20)) {
+        if body.contains("Remove-CsAnnouncement") {
+            assert!(
+                !body.contains("Get-CsAnnouncement"),
+                "list and delete in one block:\n{body}"
+            );
+        }
+    }
+    // The range re-pointing of step 6 can be re-run alone after step 7.
+    let blocks = common::powershell_blocks(&step(&md, 6));
+    let ranges = blocks
+        .iter()
+        .find(|(_, b)| b.contains("Set-CsUnassignedNumber"))
+        .expect("range block");
+    assert!(!ranges.1.contains("New-CsAnnouncement"));
+    assert!(ranges.1.contains("$PoolB = 'lyncpool02.contoso.com'"));
+}
+
+#[test]
+fn step_25_not_needed_when_pool_b_cannot_host_the_cms_even_without_pool_c() {
+    // sea1: hosts_cms false, its partner sea2 hosts_cms false, pool C unknown.
+    let md = checklist_of(&sample("fabrikam-sfb2019.yaml"), "sea1");
+    let s25 = step(&md, 25);
+    assert!(s25.contains("Not needed for this pool: "), "{s25}");
+    assert!(!s25.contains("Install-CsDatabase"), "{s25}");
+    // Unknown CMS location and unknown pool C: still a decision at restore time.
+    let md = checklist_of(&common::load_text(&minimal("sfb2015", "")), "p1");
+    assert!(step(&md, 25).contains("Decide now: "));
+}
+
+#[test]
+fn persistent_chat_reason_on_sfb2019_is_the_product() {
+    let md = checklist_of(&sample("fabrikam-sfb2019.yaml"), "ams1");
+    assert!(step(&md, 15)
+        .contains("Persistent Chat is not supported in Skype for Business Server 2019"));
+}
