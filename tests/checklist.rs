@@ -869,3 +869,11 @@ fn persistent_chat_reason_on_sfb2019_is_the_product() {
     assert!(step(&md, 15)
         .contains("Persistent Chat is not supported in Skype for Business Server 2019"));
 }
+
+#[test]
+fn rgs_import_waits_for_the_cms_failover_unless_the_cms_was_elsewhere() {
+    let red = checklist_of(&sample("contoso.yaml"), "red");
+    assert!(step(&red, 4).contains("Only after step 2 has finished"));
+    let dub = checklist_of(&sample("contoso.yaml"), "dub");
+    assert!(!step(&dub, 4).contains("Only after step 2 has finished"));
+}
