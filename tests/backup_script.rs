@@ -743,3 +743,26 @@ fn writes_outside_functions_are_guarded_by_should_process() {
         assert!(body.contains("SupportsShouldProcess = $true"), "{f}");
     }
 }
+
+/// The body of one function of a generated script (up to its closing brace at column 0).
+fn function_body<'a>(src: &'a str, name: &str) -> &'a str {
+    let head = format!("function {name} {{");
+    let body = &src[src.find(&head).unwrap_or_else(|| panic!("{head}"))..];
+    &body[..body
+        .find("\r\n}\r\n")
+        .or_else(|| body.find("\n}\n"))
+        .expect("end of function")]
+}
+
+/// Orbits and unassigned-number ranges are kept when their service reference is pool A's, as
+/// a whole value: a suffix wildcard would take `11-ApplicationServer-1` (another site) for
+/// pool A's `1-ApplicationServer-1`, and the restore would re-target another pool's ranges.
+#[test]
+fn service_references_are_compared_whole() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    let body = function_body(&src, "Test-PoolServiceReference");
+    assert!(!body.contains("-like"), "{body}");
+    assert!(!body.contains("-match"), "{body}");
+    assert!(body.contains("-contains $text"), "{body}");
+}

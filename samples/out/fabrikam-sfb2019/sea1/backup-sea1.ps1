@@ -302,17 +302,22 @@ function Get-PoolAppServerServiceId {
 }
 
 function Test-PoolServiceReference {
-    # True when a service reference (ApplicationServer:fqdn, service:ApplicationServer:fqdn or
-    # the service id) points at pool A's Application Server.
+    # True when a service reference (ApplicationServer:fqdn, service:ApplicationServer:fqdn, the
+    # service id or service:<service id>) points at pool A's Application Server. Whole values
+    # are compared: a suffix match would take 11-ApplicationServer-1 for 1-ApplicationServer-1.
     param([object]$Reference)
     if ($null -eq $Reference) {
         return $false
     }
     $text = [string]$Reference
-    if ($text -like ('*ApplicationServer:' + $PoolFqdn)) {
-        return $true
+    if ($text.StartsWith('service:', [System.StringComparison]::OrdinalIgnoreCase)) {
+        $text = $text.Substring(8)
     }
-    return ($null -ne $script:AppServerServiceId -and $text -like ('*' + $script:AppServerServiceId))
+    $mine = @('ApplicationServer:' + $PoolFqdn)
+    if ($null -ne $script:AppServerServiceId) {
+        $mine += $script:AppServerServiceId
+    }
+    return ($mine -contains $text)
 }
 
 function Get-SetFileList {
