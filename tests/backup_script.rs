@@ -766,3 +766,31 @@ fn service_references_are_compared_whole() {
     assert!(!body.contains("-match"), "{body}");
     assert!(body.contains("-contains $text"), "{body}");
 }
+
+/// Exit code 0 needs a complete set and no failed step: Prune runs after the COMPLETE marker,
+/// and a Prune that fails every night must not report success while old sets pile up.
+#[test]
+fn exit_code_zero_only_without_failed_steps() {
+    for s in common::samples() {
+        for (pool, src) in scripts(&common::load_path(&s)) {
+            let zero: Vec<&str> = src
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("elseif (") && l.contains("$script:SetComplete"))
+                .collect();
+            assert!(!zero.is_empty(), "{}", pool.fqdn);
+            let first = zero[0];
+            assert!(
+                first.contains("$failedSteps.Count -eq 0"),
+                "{}: {first}",
+                pool.fqdn
+            );
+            let next = src[src.find(first).expect("line")..]
+                .lines()
+                .nth(1)
+                .expect("next line")
+                .trim();
+            assert_eq!(next, "$exitCode = 0", "{}", pool.fqdn);
+        }
+    }
+}

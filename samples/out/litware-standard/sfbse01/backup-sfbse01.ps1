@@ -64,10 +64,10 @@
     runs as SYSTEM, the computer account (DOMAIN\HOST$) needs write access to them.
     SHA256SUMS lists paths relative to the set folder with forward slashes, so that
     "sha256sum -c SHA256SUMS" run inside a copied set folder accepts them.
-    Event log: source abc-failover in the Application log; event 1000 success, 1001 some steps
-    failed (set not complete), 1002 nothing could run.
-    Exit codes: 0 every step succeeded, 1 some step failed or was skipped (set not complete),
-    2 nothing could run (module, lock or set folder).
+    Event log: source abc-failover in the Application log; event 1000 success, 1001 some step
+    failed or was skipped, 1002 nothing could run.
+    Exit codes: 0 every step succeeded, 1 some step failed or was skipped (the set is not
+    complete, unless only Prune failed), 2 nothing could run (module, lock or set folder).
 #>
 
 #Requires -Version 3.0
@@ -683,11 +683,13 @@ try {
 
     Write-Progress -Activity $Activity -Completed
 
+    # 0 only for a complete set and no failed step: a Prune that fails after the COMPLETE
+    # marker must still show, or old sets pile up unnoticed.
     $failedSteps = @($script:Results | Where-Object { $_.Status -eq 'Failed' })
     if ($WhatIfPreference) {
         $exitCode = 0
     }
-    elseif ($script:SetComplete) {
+    elseif ($script:SetComplete -and $failedSteps.Count -eq 0) {
         $exitCode = 0
     }
     else {
@@ -714,6 +716,9 @@ $summary = ($script:Results | Format-Table -Property Number, Name, Status, Secon
 Write-Output $summary
 if ($exitCode -eq 0) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
+}
+elseif ($exitCode -eq 1 -and $script:SetComplete) {
+    Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' complete, but a later step failed: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
 elseif ($exitCode -eq 1) {
     Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' not complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
