@@ -794,3 +794,27 @@ fn exit_code_zero_only_without_failed_steps() {
         }
     }
 }
+
+/// robocopy and sqlcmd run with a relaxed error preference; a missing program must fail the
+/// step before that, or `$LASTEXITCODE` left by an earlier command decides success.
+#[test]
+fn native_programs_are_looked_up_before_they_run() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    for (function, exe) in [
+        ("Copy-BackupFolder", "robocopy.exe"),
+        ("Invoke-SqlcmdQuery", "sqlcmd.exe"),
+    ] {
+        let body = function_body(&src, function);
+        let lookup = body
+            .find(&format!(
+                "Get-Command -Name '{exe}' -CommandType Application -ErrorAction Stop"
+            ))
+            .unwrap_or_else(|| panic!("{function}: no lookup of {exe}"));
+        let relax = body
+            .find("$ErrorActionPreference = 'Continue'")
+            .expect("relaxed preference");
+        let run = body.find(&format!("& {exe}")).expect("call");
+        assert!(lookup < relax && relax < run, "{function}");
+    }
+}

@@ -259,6 +259,9 @@ function Copy-BackupFolder {
     }
     $arguments += ('/UNILOG+:' + $script:LogPath)
     Write-BackupLog -Message ('robocopy ' + $Source + ' -> ' + $Destination)
+    # Fails here when robocopy.exe cannot be found; below, with the relaxed preference, a
+    # missing program would leave $LASTEXITCODE from an earlier command.
+    $null = Get-Command -Name 'robocopy.exe' -CommandType Application -ErrorAction Stop
     $previous = $ErrorActionPreference
     $ErrorActionPreference = 'Continue'
     try {
@@ -278,6 +281,9 @@ function Invoke-SqlcmdQuery {
     # -E: Windows authentication); returns the output lines; throws on a non-zero exit code.
     param([string]$Target, [string]$Query)
     Write-BackupLog -Message ('sqlcmd -S ' + $Target + ' -Q ' + $Query)
+    # Fails here when sqlcmd.exe (SQL Server command line tools) is not installed; below, with
+    # the relaxed preference, a missing program would leave $LASTEXITCODE from robocopy.
+    $null = Get-Command -Name 'sqlcmd.exe' -CommandType Application -ErrorAction Stop
     $previous = $ErrorActionPreference
     $ErrorActionPreference = 'Continue'
     try {

@@ -256,6 +256,9 @@ function Copy-BackupFolder {
     }
     $arguments += ('/UNILOG+:' + $script:LogPath)
     Write-BackupLog -Message ('robocopy ' + $Source + ' -> ' + $Destination)
+    # Fails here when robocopy.exe cannot be found; below, with the relaxed preference, a
+    # missing program would leave $LASTEXITCODE from an earlier command.
+    $null = Get-Command -Name 'robocopy.exe' -CommandType Application -ErrorAction Stop
     $previous = $ErrorActionPreference
     $ErrorActionPreference = 'Continue'
     try {
