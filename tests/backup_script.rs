@@ -818,3 +818,23 @@ fn native_programs_are_looked_up_before_they_run() {
         assert!(lookup < relax && relax < run, "{function}");
     }
 }
+
+/// -BackupRoot and -CopyTo given on the command line are checked before anything runs: a
+/// relative path would be resolved by .NET against the process folder, not the PowerShell one.
+#[test]
+fn command_line_locations_are_checked_first() {
+    for s in common::samples() {
+        for (pool, src) in scripts(&common::load_path(&s)) {
+            let main = &src[src.find("$ownsMutex = $false").expect("main")..];
+            let check = main
+                .find("foreach ($location in @($BackupRoot) + $CopyTo) {")
+                .unwrap_or_else(|| panic!("{}: no location check", pool.fqdn));
+            let test = main.find("Test-FolderPath -Path $location").expect("test");
+            let import = main.find("Import-Module").expect("import");
+            assert!(check < test && test < import, "{}", pool.fqdn);
+            assert!(main.contains("if ($CopyTo -contains $BackupRoot) {"));
+            let body = function_body(&src, "Test-FolderPath");
+            assert!(body.contains(r"^(?:[A-Za-z]:(?:\\[^\\/:]+)+|"), "{body}");
+        }
+    }
+}

@@ -197,6 +197,16 @@ function Join-SetPath {
     return [System.IO.Path]::Combine($Base, $Relative)
 }
 
+function Test-FolderPath {
+    # True for an absolute folder path of the kind the topology allows: D:\Folder or
+    # \\server\share\folder, without a trailing backslash, empty, . or .. folder names, / or :.
+    param([string]$Path)
+    if ($Path -notmatch '^(?:[A-Za-z]:(?:\\[^\\/:]+)+|\\\\[^\\/:]+\\[^\\/:]+(?:\\[^\\/:]+)*)\z') {
+        return $false
+    }
+    return ($Path -notmatch '\\\.{1,2}(?:\\|\z)')
+}
+
 function Initialize-Folder {
     # Creates a folder (and its parents) when missing.
     param([string]$Path)
@@ -475,6 +485,21 @@ $fatal = $null
 $mutex = $null
 $ownsMutex = $false
 try {
+    # -BackupRoot and -CopyTo can be changed on the command line. Only absolute paths: .NET
+    # methods would resolve a relative one against the process folder (System32 under Task
+    # Scheduler), not against the PowerShell location, and the set would land elsewhere.
+    if ($null -eq $CopyTo) {
+        $CopyTo = @()
+    }
+    foreach ($location in @($BackupRoot) + $CopyTo) {
+        if (-not (Test-FolderPath -Path $location)) {
+            throw ('Not an absolute folder path (D:\Folder or \\server\share\folder, no trailing \, no . or ..): ' + $location)
+        }
+    }
+    if ($CopyTo -contains $BackupRoot) {
+        throw ('A CopyTo location is the BackupRoot itself: ' + $BackupRoot)
+    }
+
     # The Management Shell module of the product, or the other name as a fallback.
     try {
         Import-Module -Name $ModuleName
