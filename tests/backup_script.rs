@@ -838,3 +838,28 @@ fn command_line_locations_are_checked_first() {
         }
     }
 }
+
+/// Windows PowerShell's Get-ChildItem -Recurse follows junctions; the set's file list (hashes,
+/// manifest) walks the tree itself and never enters a reparse point. Prune skips a name that
+/// matches the pattern but is no date instead of failing on it.
+#[test]
+fn file_list_and_prune_do_not_follow_reparse_points() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    for (name, params) in commands(&src) {
+        assert!(
+            !params.iter().any(|p| p.eq_ignore_ascii_case("Recurse")),
+            "{name} -Recurse"
+        );
+    }
+    let list = function_body(&src, "Get-SetFileList");
+    assert!(list.contains("[System.IO.FileAttributes]::ReparsePoint) -eq 0"));
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    assert!(prune.contains("[DateTime]::TryParseExact("));
+    let reparse = prune.find("ReparsePoint) -ne 0").expect("reparse check");
+    let keep = prune.find("$keptComplete++").expect("keep");
+    assert!(
+        reparse < keep,
+        "a reparse point never takes a KeepLast place"
+    );
+}

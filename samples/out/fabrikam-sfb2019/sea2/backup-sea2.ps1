@@ -325,13 +325,29 @@ function Test-PoolServiceReference {
 }
 
 function Get-SetFileList {
-    # Relative paths (with backslashes) of every file of a set folder, sorted ordinally.
+    # Relative paths (with backslashes) of every file of a set folder, sorted ordinally. Walks
+    # the tree itself and never enters a reparse point: Get-ChildItem -Recurse in Windows
+    # PowerShell follows junctions and symbolic links to folders.
     param([string]$Root)
     $prefixLength = $Root.TrimEnd('\').Length + 1
-    $names = @(Get-ChildItem -LiteralPath $Root -Recurse -Force |
-        Where-Object { -not $_.PSIsContainer } |
-        ForEach-Object { $_.FullName.Substring($prefixLength) })
-    [string[]]$sorted = $names
+    $names = New-Object System.Collections.ArrayList
+    $pending = New-Object System.Collections.Stack
+    $pending.Push((New-Object System.IO.DirectoryInfo -ArgumentList $Root))
+    while ($pending.Count -gt 0) {
+        $folder = $pending.Pop()
+        foreach ($item in $folder.GetFileSystemInfos()) {
+            if (($item.Attributes -band [System.IO.FileAttributes]::Directory) -eq 0) {
+                [void]$names.Add($item.FullName.Substring($prefixLength))
+            }
+            elseif (($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -eq 0) {
+                $pending.Push($item)
+            }
+            else {
+                Write-BackupLog -Message ('Not listed, a reparse point: ' + $item.FullName)
+            }
+        }
+    }
+    [string[]]$sorted = $names.ToArray()
     [System.Array]::Sort($sorted, [System.StringComparer]::Ordinal)
     return $sorted
 }
@@ -430,7 +446,18 @@ function Remove-ExpiredSet {
         Sort-Object -Property Name -Descending)
     $keptComplete = 0
     $removed = 0
+    $utc = [System.Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal'
     foreach ($set in $sets) {
+        # A name that matches the pattern but is no date (20241399T...) is left alone.
+        $when = [DateTime]::MinValue
+        if (-not [DateTime]::TryParseExact($set.Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, $utc, [ref]$when)) {
+            Write-BackupLog -Message ('Prune: left alone, not a date: ' + $set.FullName)
+            continue
+        }
+        if (($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
+            Write-BackupLog -Message ('Prune: left reparse point alone (not counted, not removed): ' + $set.FullName)
+            continue
+        }
         $isComplete = Test-Path -LiteralPath (Join-SetPath -Base $set.FullName -Relative $CompleteName) -PathType Leaf
         if (-not $RequireMarker) {
             $isComplete = $true
@@ -442,11 +469,6 @@ function Remove-ExpiredSet {
         if ($set.Name -eq $script:SetName) {
             continue
         }
-        if (($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
-            Write-BackupLog -Message ('Prune: left reparse point alone: ' + $set.FullName)
-            continue
-        }
-        $when = [DateTime]::ParseExact($set.Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal')
         if ($when -ge $cutoff) {
             continue
         }
