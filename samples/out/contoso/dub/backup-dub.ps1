@@ -65,7 +65,8 @@
     SHA256SUMS lists paths relative to the set folder with forward slashes, so that
     "sha256sum -c SHA256SUMS" run inside a copied set folder accepts them.
     Event log: source abc-failover in the Application log; event 1000 success, 1001 some step
-    failed or was skipped, 1002 nothing could run.
+    failed or was skipped, 1002 nothing could run. The source is registered on the first run,
+    which needs an elevated run (the task as SYSTEM is); without it the run only warns.
     Exit codes: 0 every step succeeded, 1 some step failed or was skipped (the set is not
     complete, unless only Prune failed), 2 nothing could run (module, lock or set folder).
 #>
@@ -756,7 +757,9 @@ finally {
 }
 
 # Summary on the console and in the Application event log.
-$summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize | Out-String)
+# -Wrap and a fixed width: under Task Scheduler the host width would cut the failure messages
+# (with "...") out of the table, and so out of the event.
+$summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
 Write-Output $summary
 if ($exitCode -eq 0) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
