@@ -743,3 +743,123 @@ fn writes_outside_functions_are_guarded_by_should_process() {
         assert!(body.contains("SupportsShouldProcess = $true"), "{f}");
     }
 }
+
+/// The body of one function of a generated script (up to its closing brace at column 0).
+fn function_body<'a>(src: &'a str, name: &str) -> &'a str {
+    let head = format!("function {name} {{");
+    let body = &src[src.find(&head).unwrap_or_else(|| panic!("{head}"))..];
+    &body[..body
+        .find("\r\n}\r\n")
+        .or_else(|| body.find("\n}\n"))
+        .expect("end of function")]
+}
+
+/// Orbits and unassigned-number ranges are kept when their service reference is pool A's, as
+/// a whole value: a suffix wildcard would take `11-ApplicationServer-1` (another site) for
+/// pool A's `1-ApplicationServer-1`, and the restore would re-target another pool's ranges.
+#[test]
+fn service_references_are_compared_whole() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    let body = function_body(&src, "Test-PoolServiceReference");
+    assert!(!body.contains("-like"), "{body}");
+    assert!(!body.contains("-match"), "{body}");
+    assert!(body.contains("-contains $text"), "{body}");
+}
+
+/// Exit code 0 needs a complete set and no failed step: Prune runs after the COMPLETE marker,
+/// and a Prune that fails every night must not report success while old sets pile up.
+#[test]
+fn exit_code_zero_only_without_failed_steps() {
+    for s in common::samples() {
+        for (pool, src) in scripts(&common::load_path(&s)) {
+            let zero: Vec<&str> = src
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("elseif (") && l.contains("$script:SetComplete"))
+                .collect();
+            assert!(!zero.is_empty(), "{}", pool.fqdn);
+            let first = zero[0];
+            assert!(
+                first.contains("$failedSteps.Count -eq 0"),
+                "{}: {first}",
+                pool.fqdn
+            );
+            let next = src[src.find(first).expect("line")..]
+                .lines()
+                .nth(1)
+                .expect("next line")
+                .trim();
+            assert_eq!(next, "$exitCode = 0", "{}", pool.fqdn);
+        }
+    }
+}
+
+/// robocopy and sqlcmd run with a relaxed error preference; a missing program must fail the
+/// step before that, or `$LASTEXITCODE` left by an earlier command decides success.
+#[test]
+fn native_programs_are_looked_up_before_they_run() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    for (function, exe) in [
+        ("Copy-BackupFolder", "robocopy.exe"),
+        ("Invoke-SqlcmdQuery", "sqlcmd.exe"),
+    ] {
+        let body = function_body(&src, function);
+        let lookup = body
+            .find(&format!(
+                "Get-Command -Name '{exe}' -CommandType Application -ErrorAction Stop"
+            ))
+            .unwrap_or_else(|| panic!("{function}: no lookup of {exe}"));
+        let relax = body
+            .find("$ErrorActionPreference = 'Continue'")
+            .expect("relaxed preference");
+        let run = body.find(&format!("& {exe}")).expect("call");
+        assert!(lookup < relax && relax < run, "{function}");
+    }
+}
+
+/// -BackupRoot and -CopyTo given on the command line are checked before anything runs: a
+/// relative path would be resolved by .NET against the process folder, not the PowerShell one.
+#[test]
+fn command_line_locations_are_checked_first() {
+    for s in common::samples() {
+        for (pool, src) in scripts(&common::load_path(&s)) {
+            let main = &src[src.find("$ownsMutex = $false").expect("main")..];
+            let check = main
+                .find("foreach ($location in @($BackupRoot) + $CopyTo) {")
+                .unwrap_or_else(|| panic!("{}: no location check", pool.fqdn));
+            let test = main.find("Test-FolderPath -Path $location").expect("test");
+            let import = main.find("Import-Module").expect("import");
+            assert!(check < test && test < import, "{}", pool.fqdn);
+            assert!(main.contains("if ($CopyTo -contains $BackupRoot) {"));
+            let body = function_body(&src, "Test-FolderPath");
+            assert!(body.contains(r"^(?:[A-Za-z]:(?:\\[^\\/:]+)+|"), "{body}");
+        }
+    }
+}
+
+/// Windows PowerShell's Get-ChildItem -Recurse follows junctions; the set's file list (hashes,
+/// manifest) walks the tree itself and never enters a reparse point. Prune skips a name that
+/// matches the pattern but is no date instead of failing on it.
+#[test]
+fn file_list_and_prune_do_not_follow_reparse_points() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    for (name, params) in commands(&src) {
+        assert!(
+            !params.iter().any(|p| p.eq_ignore_ascii_case("Recurse")),
+            "{name} -Recurse"
+        );
+    }
+    let list = function_body(&src, "Get-SetFileList");
+    assert!(list.contains("[System.IO.FileAttributes]::ReparsePoint) -eq 0"));
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    assert!(prune.contains("[DateTime]::TryParseExact("));
+    let reparse = prune.find("ReparsePoint) -ne 0").expect("reparse check");
+    let keep = prune.find("$keptComplete++").expect("keep");
+    assert!(
+        reparse < keep,
+        "a reparse point never takes a KeepLast place"
+    );
+}

@@ -61,10 +61,11 @@
     runs as SYSTEM, the computer account (DOMAIN\HOST$) needs write access to them.
     SHA256SUMS lists paths relative to the set folder with forward slashes, so that
     "sha256sum -c SHA256SUMS" run inside a copied set folder accepts them.
-    Event log: source abc-failover in the Application log; event 1000 success, 1001 some steps
-    failed (set not complete), 1002 nothing could run.
-    Exit codes: 0 every step succeeded, 1 some step failed or was skipped (set not complete),
-    2 nothing could run (module, lock or set folder).
+    Event log: source abc-failover in the Application log; event 1000 success, 1001 some step
+    failed or was skipped, 1002 nothing could run. The source is registered on the first run,
+    which needs an elevated run (the task as SYSTEM is); without it the run only warns.
+    Exit codes: 0 every step succeeded, 1 some step failed or was skipped (the set is not
+    complete, unless only Prune failed), 2 nothing could run (module, lock or set folder).
 #>
 
 #Requires -Version 3.0
@@ -197,6 +198,16 @@ function Join-SetPath {
     return [System.IO.Path]::Combine($Base, $Relative)
 }
 
+function Test-FolderPath {
+    # True for an absolute folder path of the kind the topology allows: D:\Folder or
+    # \\server\share\folder, without a trailing backslash, empty, . or .. folder names, / or :.
+    param([string]$Path)
+    if ($Path -notmatch '^(?:[A-Za-z]:(?:\\[^\\/:]+)+|\\\\[^\\/:]+\\[^\\/:]+(?:\\[^\\/:]+)*)\z') {
+        return $false
+    }
+    return ($Path -notmatch '\\\.{1,2}(?:\\|\z)')
+}
+
 function Initialize-Folder {
     # Creates a folder (and its parents) when missing.
     param([string]$Path)
@@ -247,6 +258,9 @@ function Copy-BackupFolder {
     }
     $arguments += ('/UNILOG+:' + $script:LogPath)
     Write-BackupLog -Message ('robocopy ' + $Source + ' -> ' + $Destination)
+    # Fails here when robocopy.exe cannot be found; below, with the relaxed preference, a
+    # missing program would leave $LASTEXITCODE from an earlier command.
+    $null = Get-Command -Name 'robocopy.exe' -CommandType Application -ErrorAction Stop
     $previous = $ErrorActionPreference
     $ErrorActionPreference = 'Continue'
     try {
@@ -293,27 +307,48 @@ function Get-PoolAppServerServiceId {
 }
 
 function Test-PoolServiceReference {
-    # True when a service reference (ApplicationServer:fqdn, service:ApplicationServer:fqdn or
-    # the service id) points at pool A's Application Server.
+    # True when a service reference (ApplicationServer:fqdn, service:ApplicationServer:fqdn, the
+    # service id or service:<service id>) points at pool A's Application Server. Whole values
+    # are compared: a suffix match would take 11-ApplicationServer-1 for 1-ApplicationServer-1.
     param([object]$Reference)
     if ($null -eq $Reference) {
         return $false
     }
     $text = [string]$Reference
-    if ($text -like ('*ApplicationServer:' + $PoolFqdn)) {
-        return $true
+    if ($text.StartsWith('service:', [System.StringComparison]::OrdinalIgnoreCase)) {
+        $text = $text.Substring(8)
     }
-    return ($null -ne $script:AppServerServiceId -and $text -like ('*' + $script:AppServerServiceId))
+    $mine = @('ApplicationServer:' + $PoolFqdn)
+    if ($null -ne $script:AppServerServiceId) {
+        $mine += $script:AppServerServiceId
+    }
+    return ($mine -contains $text)
 }
 
 function Get-SetFileList {
-    # Relative paths (with backslashes) of every file of a set folder, sorted ordinally.
+    # Relative paths (with backslashes) of every file of a set folder, sorted ordinally. Walks
+    # the tree itself and never enters a reparse point: Get-ChildItem -Recurse in Windows
+    # PowerShell follows junctions and symbolic links to folders.
     param([string]$Root)
     $prefixLength = $Root.TrimEnd('\').Length + 1
-    $names = @(Get-ChildItem -LiteralPath $Root -Recurse -Force |
-        Where-Object { -not $_.PSIsContainer } |
-        ForEach-Object { $_.FullName.Substring($prefixLength) })
-    [string[]]$sorted = $names
+    $names = New-Object System.Collections.ArrayList
+    $pending = New-Object System.Collections.Stack
+    $pending.Push((New-Object System.IO.DirectoryInfo -ArgumentList $Root))
+    while ($pending.Count -gt 0) {
+        $folder = $pending.Pop()
+        foreach ($item in $folder.GetFileSystemInfos()) {
+            if (($item.Attributes -band [System.IO.FileAttributes]::Directory) -eq 0) {
+                [void]$names.Add($item.FullName.Substring($prefixLength))
+            }
+            elseif (($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -eq 0) {
+                $pending.Push($item)
+            }
+            else {
+                Write-BackupLog -Message ('Not listed, a reparse point: ' + $item.FullName)
+            }
+        }
+    }
+    [string[]]$sorted = $names.ToArray()
     [System.Array]::Sort($sorted, [System.StringComparer]::Ordinal)
     return $sorted
 }
@@ -412,7 +447,18 @@ function Remove-ExpiredSet {
         Sort-Object -Property Name -Descending)
     $keptComplete = 0
     $removed = 0
+    $utc = [System.Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal'
     foreach ($set in $sets) {
+        # A name that matches the pattern but is no date (20241399T...) is left alone.
+        $when = [DateTime]::MinValue
+        if (-not [DateTime]::TryParseExact($set.Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, $utc, [ref]$when)) {
+            Write-BackupLog -Message ('Prune: left alone, not a date: ' + $set.FullName)
+            continue
+        }
+        if (($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
+            Write-BackupLog -Message ('Prune: left reparse point alone (not counted, not removed): ' + $set.FullName)
+            continue
+        }
         $isComplete = Test-Path -LiteralPath (Join-SetPath -Base $set.FullName -Relative $CompleteName) -PathType Leaf
         if (-not $RequireMarker) {
             $isComplete = $true
@@ -424,11 +470,6 @@ function Remove-ExpiredSet {
         if ($set.Name -eq $script:SetName) {
             continue
         }
-        if (($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
-            Write-BackupLog -Message ('Prune: left reparse point alone: ' + $set.FullName)
-            continue
-        }
-        $when = [DateTime]::ParseExact($set.Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal')
         if ($when -ge $cutoff) {
             continue
         }
@@ -467,6 +508,21 @@ $fatal = $null
 $mutex = $null
 $ownsMutex = $false
 try {
+    # -BackupRoot and -CopyTo can be changed on the command line. Only absolute paths: .NET
+    # methods would resolve a relative one against the process folder (System32 under Task
+    # Scheduler), not against the PowerShell location, and the set would land elsewhere.
+    if ($null -eq $CopyTo) {
+        $CopyTo = @()
+    }
+    foreach ($location in @($BackupRoot) + $CopyTo) {
+        if (-not (Test-FolderPath -Path $location)) {
+            throw ('Not an absolute folder path (D:\Folder or \\server\share\folder, no trailing \, no . or ..): ' + $location)
+        }
+    }
+    if ($CopyTo -contains $BackupRoot) {
+        throw ('A CopyTo location is the BackupRoot itself: ' + $BackupRoot)
+    }
+
     # The Management Shell module of the product, or the other name as a fallback.
     try {
         Import-Module -Name $ModuleName
@@ -659,11 +715,13 @@ try {
 
     Write-Progress -Activity $Activity -Completed
 
+    # 0 only for a complete set and no failed step: a Prune that fails after the COMPLETE
+    # marker must still show, or old sets pile up unnoticed.
     $failedSteps = @($script:Results | Where-Object { $_.Status -eq 'Failed' })
     if ($WhatIfPreference) {
         $exitCode = 0
     }
-    elseif ($script:SetComplete) {
+    elseif ($script:SetComplete -and $failedSteps.Count -eq 0) {
         $exitCode = 0
     }
     else {
@@ -686,10 +744,15 @@ finally {
 }
 
 # Summary on the console and in the Application event log.
-$summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize | Out-String)
+# -Wrap and a fixed width: under Task Scheduler the host width would cut the failure messages
+# (with "...") out of the table, and so out of the event.
+$summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
 Write-Output $summary
 if ($exitCode -eq 0) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
+}
+elseif ($exitCode -eq 1 -and $script:SetComplete) {
+    Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' complete, but a later step failed: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
 elseif ($exitCode -eq 1) {
     Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' not complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
