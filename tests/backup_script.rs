@@ -863,3 +863,33 @@ fn file_list_and_prune_do_not_follow_reparse_points() {
         "a reparse point never takes a KeepLast place"
     );
 }
+
+/// The music-on-hold and announcement folders are copied from pool A's Application Server
+/// service folder. A missing service folder is a failure (wrong file store or service id); a
+/// missing CPS or RGS\AS subfolder only means nothing was ever stored there, and must not fail
+/// the step every night (a backup that always fails gets ignored).
+#[test]
+fn app_server_folders_tolerate_a_missing_subfolder_only() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    let body = function_body(&src, "Copy-AppServerFolder");
+    assert_eq!(body.matches("throw").count(), 1, "{body}");
+    let throw_at = body.find("throw").unwrap();
+    let service_check = body
+        .find("Test-Path -LiteralPath $serviceFolder")
+        .expect("service folder checked");
+    assert!(service_check < throw_at, "{body}");
+    assert!(
+        body.contains("Test-Path -LiteralPath $source -PathType Container"),
+        "{body}"
+    );
+    for sub in [r"'AppServerFiles\CPS'", r"'AppServerFiles\RGS\AS'"] {
+        assert!(
+            src.contains(&format!("Copy-AppServerFolder -Relative {sub}")),
+            "{sub}"
+        );
+    }
+    assert!(!src.contains(
+        "-Source $source -Destination (Join-SetPath -Base $script:SetPath -Relative $CpsDir)"
+    ));
+}

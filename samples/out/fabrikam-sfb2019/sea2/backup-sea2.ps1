@@ -244,6 +244,26 @@ function Write-Utf8File {
     [System.IO.File]::WriteAllText($Path, $Text, $encoding)
 }
 
+function Copy-AppServerFolder {
+    # Copies a folder under pool A's Application Server service folder in the file store. The
+    # service folder must exist (otherwise the file store or the service id is wrong); the
+    # subfolder may not, when nothing was ever stored there (no custom music on hold, no
+    # announcement audio): the step then says so and leaves an empty folder in the set.
+    param([string]$Relative, [string]$Destination)
+    $serviceFolder = Join-SetPath -Base $FileStore -Relative (Get-PoolAppServerServiceId)
+    if (-not (Test-Path -LiteralPath $serviceFolder -PathType Container)) {
+        throw ('Application Server service folder not found in the file store: ' + $serviceFolder)
+    }
+    $source = Join-SetPath -Base $serviceFolder -Relative $Relative
+    if (Test-Path -LiteralPath $source -PathType Container) {
+        Copy-BackupFolder -Source $source -Destination $Destination
+        return ('copied ' + $Relative)
+    }
+    Initialize-Folder -Path $Destination
+    Write-BackupLog -Message ('No folder ' + $source + ': nothing was ever stored there, nothing to save')
+    return ('no ' + $Relative + ' folder in the file store, nothing to save')
+}
+
 function Copy-BackupFolder {
     # robocopy a folder tree; output goes to the set's log; exit codes 8 and above are failures.
     param([string]$Source, [string]$Destination, [string[]]$ExcludeFile = @())
@@ -572,9 +592,7 @@ try {
     # Step: Call Park music-on-hold files of the file store (B4), the Call Park settings of every
     # scope and pool A's orbit ranges (B12).
     Invoke-BackupStep -Name 'CallPark' -Action {
-        $serviceId = Get-PoolAppServerServiceId
-        $source = Join-SetPath -Base (Join-SetPath -Base $FileStore -Relative $serviceId) -Relative 'AppServerFiles\CPS'
-        Copy-BackupFolder -Source $source -Destination (Join-SetPath -Base $script:SetPath -Relative $CpsDir)
+        Copy-AppServerFolder -Relative 'AppServerFiles\CPS' -Destination (Join-SetPath -Base $script:SetPath -Relative $CpsDir)
         Get-CsCpsConfiguration | Export-Clixml -LiteralPath (Resolve-SetFile -Relative $CpsConfigurationXml) -Depth 5
         # Group pickup ranges are listed with -Type; a range listed twice is kept once.
         $seen = @{}
