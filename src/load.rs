@@ -1,6 +1,7 @@
 //! From a topology file (plus `--set` overrides) to a validated topology or the full list of
 //! located problems.
 
+use std::io::Read as _;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -63,7 +64,18 @@ pub fn load_file(path: &Path, sets: &[String]) -> Result<Loaded, LoadError> {
         );
         return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    // Bounded: a device or pipe (`/dev/zero`, a FIFO) reports length 0 but may never end.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let d = Problem::error(
+            None,
+            "the file holds more than 1 MiB; a topology file is at most 1 MiB",
+        );
+        return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -429,6 +429,20 @@ fn a_file_over_one_mebibyte() {
     assert!(r.stderr.contains("at most 1 MiB"), "{}", r.stderr);
 }
 
+/// A device reports length 0 but never ends: the read stops after 1 MiB instead of exhausting memory.
+#[cfg(unix)]
+#[test]
+fn an_endless_device_is_refused_after_one_mebibyte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, stderr, elapsed) = run_in(dir.path(), &["validate", "/dev/zero"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("/dev/zero: error: the file holds more than 1 MiB"),
+        "{stderr}"
+    );
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
 #[test]
 fn a_file_of_exactly_one_mebibyte_is_read() {
     let mut y = BASE.to_string();
