@@ -19,6 +19,10 @@ pub enum OutputError {
     Io { path: String, reason: String },
     #[error("{path}: the lock file is not valid ({reason}); remove it and render again")]
     BadLock { path: String, reason: String },
+    #[error("{path}: is a symbolic link or junction; abc-failover writes and removes files only in real folders under OUT: replace the link with a folder")]
+    Link { path: String },
+    #[error("{path}: is not a folder; give -o a folder (it is created when missing)")]
+    NotAFolder { path: String },
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> OutputError {
@@ -136,18 +140,39 @@ impl Change {
     }
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and a rename.
+/// A temporary file next to `path`, created new (never opening an existing file or following a
+/// link planted under the name).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    for n in 0..100 {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free temporary file name (remove the .*.tmp-* files left by an interrupted run)",
+    ))
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and a rename; the
+/// temporary file is removed when anything fails.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().expect("output paths have a parent");
+    let dir = path.parent().unwrap_or(Path::new(""));
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let name = path
         .file_name()
-        .expect("output paths have a file name")
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (tmp, mut f) = create_temp(dir, &name).map_err(|e| io_err(path, e))?;
     let result = (|| {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
@@ -160,40 +185,83 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Refuse a folder under `out` on the way to `rel` that is a symbolic link (or, on Windows, a
+/// junction): writing or removing through it would reach files outside OUT.
+fn refuse_links(out: &Path, rel: &str) -> Result<(), OutputError> {
+    let mut dir = out.to_path_buf();
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    for part in parts {
+        dir.push(part);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(OutputError::Link {
+                    path: dir.display().to_string(),
+                })
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_err(&dir, e)),
+        }
+    }
+    Ok(())
+}
+
 /// Write `artifacts` (lock included) under `out`. Returns each file with what happened to it.
+///
+/// Everything is read and checked before the first write, so a read error or a link under OUT
+/// changes nothing. The lock file is written last: until then the previous lock still lists
+/// every file an interrupted run leaves behind, and the next render removes them.
 pub fn write(out: &Path, artifacts: &Artifacts) -> Result<Vec<(String, Change)>, OutputError> {
+    if out.exists() && !out.is_dir() {
+        return Err(OutputError::NotAFolder {
+            path: out.display().to_string(),
+        });
+    }
     let previous = read_lock(out)?;
     let mut report = Vec::new();
     for (rel, bytes) in artifacts {
-        let path = target(out, rel);
-        let change = match read_if_exists(&path)? {
+        refuse_links(out, rel)?;
+        let change = match read_if_exists(&target(out, rel))? {
             Some(old) if old == *bytes => Change::Unchanged,
             Some(_) => Change::Changed,
             None => Change::Created,
         };
-        if change != Change::Unchanged {
-            write_atomic(&path, bytes)?;
-        }
         report.push((rel.clone(), change));
     }
-    if let Some(prev) = previous {
-        for rel in prev.files.keys() {
-            if artifacts.contains_key(rel) || !is_generated_path(rel) {
-                continue;
-            }
-            let path = target(out, rel);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {
-                    report.push((rel.clone(), Change::Removed));
-                    if let Some(dir) = path.parent() {
-                        // Only succeeds when the pool folder is now empty.
-                        let _ = std::fs::remove_dir(dir);
-                    }
+    let stale: Vec<String> = previous
+        .into_iter()
+        .flat_map(|l| l.files.into_keys())
+        .filter(|rel| !artifacts.contains_key(rel) && is_generated_path(rel))
+        .collect();
+    for rel in &stale {
+        refuse_links(out, rel)?;
+    }
+
+    let (lock_writes, file_writes): (Vec<String>, Vec<String>) = report
+        .iter()
+        .filter(|(_, change)| *change != Change::Unchanged)
+        .map(|(rel, _)| rel.clone())
+        .partition(|rel| rel == LOCK_FILE);
+    for rel in &file_writes {
+        write_atomic(&target(out, rel), &artifacts[rel])?;
+    }
+    for rel in stale {
+        let path = target(out, &rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                report.push((rel, Change::Removed));
+                if let Some(dir) = path.parent() {
+                    // Only succeeds when the pool folder is now empty.
+                    let _ = std::fs::remove_dir(dir);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_err(&path, e)),
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&path, e)),
         }
+    }
+    for rel in &lock_writes {
+        write_atomic(&target(out, rel), &artifacts[rel])?;
     }
     report.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(report)
