@@ -310,6 +310,9 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
         Err(o) => return Ok(o),
     };
     let report = output::check(out, &artifacts)?;
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
     if report.is_clean() {
         eprintln!("{}: up to date", out.display());
         return Ok(Outcome::Ok);

@@ -327,6 +327,8 @@ pub struct CheckReport {
     pub lines: Vec<String>,
     /// Unified diffs of changed files.
     pub diffs: Vec<String>,
+    /// Remarks that are not findings (files `render` leaves alone).
+    pub notes: Vec<String>,
 }
 
 impl CheckReport {
@@ -357,23 +359,31 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
             }
         }
     }
-    let mut extras: Vec<String> = lock
+    // "extra" is what the lock lists and this render no longer produces: exactly what `render`
+    // removes, so `render` then `check` always agrees. A generated-looking file the lock does
+    // not list is never removed by `render`; it is only pointed out.
+    let listed: Vec<String> = lock
         .map(|l| l.files.into_keys().collect())
         .unwrap_or_default();
-    extras.extend(generated_files_on_disk(out)?);
-    extras.sort();
-    extras.dedup();
-    for rel in extras {
-        if !artifacts.contains_key(&rel) && is_generated_path(&rel) && target(out, &rel).exists() {
+    for rel in &listed {
+        if !artifacts.contains_key(rel) && is_generated_path(rel) && target(out, rel).exists() {
             report.lines.push(format!(
                 "extra: {rel} (a generated file this topology no longer produces)"
+            ));
+        }
+    }
+    for rel in generated_files_on_disk(out)? {
+        if !artifacts.contains_key(&rel) && !listed.contains(&rel) {
+            report.notes.push(format!(
+                "note: {rel} looks generated, but the lock file does not list it: render never removes it; delete it by hand if it is stale"
             ));
         }
     }
     Ok(report)
 }
 
-/// Files under `out` whose path has the shape of a generated file (`<id>/backup-<id>.ps1`, ...).
+/// Files under `out` whose path has the shape of a generated file (`<id>/backup-<id>.ps1`, ...),
+/// sorted.
 fn generated_files_on_disk(out: &Path) -> Result<Vec<String>, OutputError> {
     let mut found = Vec::new();
     let entries = match std::fs::read_dir(out) {
@@ -401,6 +411,7 @@ fn generated_files_on_disk(out: &Path) -> Result<Vec<String>, OutputError> {
             }
         }
     }
+    found.sort();
     Ok(found)
 }
 
