@@ -325,12 +325,42 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
         emitln!("{line}")?;
     }
     eprintln!(
-        "{} is stale: run `abc-failover render {} -o {}` and commit the result",
+        "{} is stale: run `{}` and commit the result",
         out.display(),
-        file.display(),
-        out.display()
+        render_command(file, out, common)
     );
     Ok(Outcome::Findings)
+}
+
+/// The `render` command line with the same arguments as this `check` (overrides and custom
+/// templates included: without them the render would differ from what check compared).
+fn render_command(file: &Path, out: &Path, common: &Common) -> String {
+    let mut words = vec![
+        "abc-failover".to_string(),
+        "render".into(),
+        shell_word(&file.display().to_string()),
+        "-o".into(),
+        shell_word(&out.display().to_string()),
+    ];
+    for set in &common.sets {
+        words.push("--set".into());
+        words.push(shell_word(set));
+    }
+    if let Some(dir) = &common.templates {
+        words.push("--templates".into());
+        words.push(shell_word(&dir.display().to_string()));
+    }
+    words.join(" ")
+}
+
+/// `s` as one POSIX shell word: unchanged when it holds only safe characters, else single-quoted.
+fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome> {
@@ -427,5 +457,18 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_quote_only_what_needs_it() {
+        assert_eq!(shell_word("out/dc-1"), "out/dc-1");
+        assert_eq!(shell_word("my out"), "'my out'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 }

@@ -513,6 +513,23 @@ fn set_fills_pool_c_in_the_checklist() {
         code(&check_against(&sample("litware-standard.yaml"), &out, &[])),
         1
     );
+    // A stale OUT: the advice repeats the --set, so following it makes check pass.
+    let o = check_against(
+        &sample("litware-standard.yaml"),
+        &out,
+        &[
+            "--set",
+            "pools.sfbse01.replacement_pool.fqdn=sfbse04.litwareinc.com",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(
+            " --set pools.sfbse01.replacement_pool.fqdn=sfbse04.litwareinc.com` and commit"
+        ),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
