@@ -417,20 +417,26 @@ fn export_templates(dir: &Path) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// One file's unified diff with ANSI colours when `color`: the `---`/`+++` file header (the lines
+/// before the first hunk) bold, removed lines red, added lines green, hunk headers cyan.
 fn paint(diff: &str, color: bool) -> String {
     if !color {
         return diff.to_string();
     }
+    let mut in_header = true;
     diff.lines()
         .map(|l| {
-            let code = if l.starts_with("+++") || l.starts_with("---") {
+            if l.starts_with("@@") {
+                in_header = false;
+            }
+            let code = if in_header && (l.starts_with("+++") || l.starts_with("---")) {
                 "1"
+            } else if l.starts_with("@@") {
+                "36"
             } else if l.starts_with('+') {
                 "32"
             } else if l.starts_with('-') {
                 "31"
-            } else if l.starts_with("@@") {
-                "36"
             } else {
                 return format!("{l}\n");
             };
@@ -470,5 +476,15 @@ mod tests {
         assert_eq!(shell_word("my out"), "'my out'");
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn a_removed_markdown_rule_is_painted_as_a_removal_not_a_header() {
+        let d = "--- a/x.md\n+++ b/x.md\n@@ -1,2 +1,2 @@\n a\n----\n++++ b\n";
+        let p = paint(d, true);
+        assert!(p.contains("\x1b[1m--- a/x.md"), "{p:?}");
+        assert!(p.contains("\x1b[31m----\x1b[0m"), "{p:?}");
+        assert!(p.contains("\x1b[32m++++ b\x1b[0m"), "{p:?}");
+        assert_eq!(paint(d, false), d);
     }
 }

@@ -274,6 +274,14 @@ fn display_text(bytes: &[u8]) -> String {
     s.replace("\r\n", "\n")
 }
 
+/// One file's unified diff and its line counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiff {
+    pub text: String,
+    pub added_lines: usize,
+    pub removed_lines: usize,
+}
+
 /// A unified diff of two versions of `rel`; `None` when they are byte-identical.
 pub fn unified(
     rel: &str,
@@ -281,7 +289,7 @@ pub fn unified(
     new: Option<&[u8]>,
     old_label: &str,
     new_label: &str,
-) -> Option<String> {
+) -> Option<FileDiff> {
     if old == new {
         return None;
     }
@@ -292,7 +300,11 @@ pub fn unified(
     let mut out = String::new();
     if a == b {
         let _ = writeln!(out, "--- {old_label}/{rel}\n+++ {new_label}/{rel}\n(the files differ only in byte order mark or line endings)");
-        return Some(out);
+        return Some(FileDiff {
+            text: out,
+            added_lines: 0,
+            removed_lines: 0,
+        });
     }
     let diff = TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
@@ -317,7 +329,14 @@ pub fn unified(
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    Some(out)
+    // Counted from the diff itself, not from its text: a changed line that starts with `--` or
+    // `++` (a Markdown rule `---`) prints as `---`/`+++` and would pass for a header.
+    let count = |tag| diff.iter_all_changes().filter(|c| c.tag() == tag).count();
+    Some(FileDiff {
+        text: out,
+        added_lines: count(similar::ChangeTag::Insert),
+        removed_lines: count(similar::ChangeTag::Delete),
+    })
 }
 
 /// What `check` found.
@@ -354,7 +373,7 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
                 }
                 report.lines.push(format!("changed: {rel}"));
                 if let Some(d) = unified(rel, Some(&old), Some(bytes), "a", "b") {
-                    report.diffs.push(d);
+                    report.diffs.push(d.text);
                 }
             }
         }
@@ -446,14 +465,9 @@ pub fn diff(old: &Artifacts, new: &Artifacts) -> (Vec<String>, BTreeMap<String, 
         };
         let st = stats.entry(pool).or_default();
         st.files_changed += 1;
-        for line in d.lines() {
-            if line.starts_with('+') && !line.starts_with("+++") {
-                st.added_lines += 1;
-            } else if line.starts_with('-') && !line.starts_with("---") {
-                st.removed_lines += 1;
-            }
-        }
-        diffs.push(d);
+        st.added_lines += d.added_lines;
+        st.removed_lines += d.removed_lines;
+        diffs.push(d.text);
     }
     (diffs, stats)
 }
@@ -490,13 +504,26 @@ mod tests {
             "a",
             "b",
         )
-        .unwrap();
+        .unwrap()
+        .text;
         assert!(
             d.contains("differ only in byte order mark or line endings"),
             "{d}"
         );
         assert!(unified("x", Some(b"same"), Some(b"same"), "a", "b").is_none());
-        let d = unified("x.md", None, Some(b"new\n"), "old", "new").unwrap();
+        let d = unified("x.md", None, Some(b"new\n"), "old", "new")
+            .unwrap()
+            .text;
         assert!(d.contains("--- /dev/null") && d.contains("+new"), "{d}");
+    }
+
+    #[test]
+    fn diff_counts_lines_that_look_like_headers() {
+        let old: Artifacts = [("p/x.md".to_string(), b"a\n---\n++ b\n".to_vec())].into();
+        let new: Artifacts = [("p/x.md".to_string(), b"a\n--\n+++ c\nd\n".to_vec())].into();
+        let (diffs, stats) = diff(&old, &new);
+        assert_eq!(diffs.len(), 1);
+        let st = &stats["p"];
+        assert_eq!((st.added_lines, st.removed_lines), (3, 2), "{}", diffs[0]);
     }
 }
