@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::de::from_node;
 use crate::diagnostic::{Diagnostic, Origin, Pos, Problem};
-use crate::model::Topology;
+use crate::model::{default_pool_id, Topology};
 use crate::validate::validate;
 use crate::yaml::{self, Entry, Kind, Node};
 
@@ -273,7 +273,5 @@ fn pool_id_of(pool: &Node) -> Option<String> {
     if let Some(id) = pool.get("id").and_then(Node::scalar) {
         return Some(id.to_string());
     }
-    pool.get("fqdn")
-        .and_then(Node::scalar)
-        .map(|f| f.split('.').next().unwrap_or("").to_ascii_lowercase())
+    pool.get("fqdn").and_then(Node::scalar).map(default_pool_id)
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use similar::TextDiff;
 
 use crate::load::{sha256_hex, Loaded};
-use crate::render::Artifacts;
+use crate::render::{pool_files, Artifacts};
+use crate::validate::is_pool_id;
 
 pub const LOCK_FILE: &str = "abc-failover.lock.json";
 
@@ -62,18 +63,10 @@ impl Lock {
 /// Whether `rel` is a path this tool can have generated: `<pool id>/<generated file>`.
 /// Anything else named in a lock file is never deleted or read.
 pub fn is_generated_path(rel: &str) -> bool {
-    let mut parts = rel.split('/');
-    let (Some(dir), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+    let Some((dir, _)) = rel.split_once('/') else {
         return false;
     };
-    let id_ok = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 32
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    };
-    id_ok(dir)
-        && (file == format!("backup-{dir}.ps1") || file == format!("restore-checklist-{dir}.md"))
+    is_pool_id(dir) && pool_files(dir).iter().any(|f| f == rel)
 }
 
 /// The artifacts plus the lock file that describes them.
@@ -420,12 +413,8 @@ fn generated_files_on_disk(out: &Path) -> Result<Vec<String>, OutputError> {
             continue;
         }
         let dir = entry.file_name().to_string_lossy().into_owned();
-        for name in [
-            format!("backup-{dir}.ps1"),
-            format!("restore-checklist-{dir}.md"),
-        ] {
-            let rel = format!("{dir}/{name}");
-            if is_generated_path(&rel) && entry.path().join(&name).is_file() {
+        for rel in pool_files(&dir) {
+            if is_generated_path(&rel) && target(out, &rel).is_file() {
                 found.push(rel);
             }
         }
@@ -489,6 +478,7 @@ mod tests {
             "DC1/backup-DC1.ps1",
             "dc1/notes.txt",
             "a/b/backup-b.ps1",
+            "con/backup-con.ps1",
             "",
         ] {
             assert!(!is_generated_path(bad), "{bad}");

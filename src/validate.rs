@@ -146,7 +146,9 @@ fn is_db_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn is_pool_id(s: &str) -> bool {
+/// A valid pool id: 1-32 of `[a-z0-9-]`, not a Windows device name. It names the pool's output
+/// folder, so it is also what `output` accepts as a generated folder.
+pub fn is_pool_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 32
         && s.chars()
