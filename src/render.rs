@@ -83,10 +83,13 @@ impl TemplateSet {
             path: dir.display().to_string(),
             reason,
         };
-        let entries = std::fs::read_dir(dir).map_err(|e| fail(e.to_string()))?;
+        let mut entries = std::fs::read_dir(dir)
+            .and_then(|d| d.collect::<std::io::Result<Vec<_>>>())
+            .map_err(|e| fail(e.to_string()))?;
+        // Name order, so that which problem is reported first does not depend on the file system.
+        entries.sort_by_key(|e| e.file_name());
         let mut found = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| fail(e.to_string()))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".tera") || !entry.path().is_file() {
                 continue;
