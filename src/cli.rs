@@ -162,7 +162,15 @@ macro_rules! emitln {
 }
 
 fn color_enabled() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    use_color(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::io::stdout().is_terminal(),
+    )
+}
+
+/// Colour only on a terminal, and never while `NO_COLOR` is set (to anything, even empty).
+fn use_color(no_color: Option<&std::ffi::OsStr>, stdout_is_terminal: bool) -> bool {
+    no_color.is_none() && stdout_is_terminal
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
@@ -476,6 +484,15 @@ mod tests {
         assert_eq!(shell_word("my out"), "'my out'");
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        use std::ffi::OsStr;
+        assert!(use_color(None, true));
+        assert!(!use_color(None, false));
+        assert!(!use_color(Some(OsStr::new("1")), true));
+        assert!(!use_color(Some(OsStr::new("")), true));
     }
 
     #[test]
