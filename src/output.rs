@@ -52,8 +52,9 @@ pub struct Lock {
 
 impl Lock {
     pub fn to_bytes(&self) -> Vec<u8> {
-        // serde_json without `preserve_order` keeps object keys sorted; struct fields are declared
-        // in sorted order.
+        // Keys come out in field declaration order (serde_json's `preserve_order` is on through
+        // a dependency, so nothing sorts them). `Lock` is declared sorted; `LockTopology` is not
+        // (`overrides` follows `sha256`), and reordering it changes every committed lock file.
         let mut s = serde_json::to_string_pretty(self).expect("lock serializes");
         s.push('\n');
         s.into_bytes()
