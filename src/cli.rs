@@ -162,7 +162,15 @@ macro_rules! emitln {
 }
 
 fn color_enabled() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    use_color(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::io::stdout().is_terminal(),
+    )
+}
+
+/// Colour only on a terminal, and never while `NO_COLOR` is set (to anything, even empty).
+fn use_color(no_color: Option<&std::ffi::OsStr>, stdout_is_terminal: bool) -> bool {
+    no_color.is_none() && stdout_is_terminal
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
@@ -310,6 +318,9 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
         Err(o) => return Ok(o),
     };
     let report = output::check(out, &artifacts)?;
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
     if report.is_clean() {
         eprintln!("{}: up to date", out.display());
         return Ok(Outcome::Ok);
@@ -322,12 +333,42 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
         emitln!("{line}")?;
     }
     eprintln!(
-        "{} is stale: run `abc-failover render {} -o {}` and commit the result",
+        "{} is stale: run `{}` and commit the result",
         out.display(),
-        file.display(),
-        out.display()
+        render_command(file, out, common)
     );
     Ok(Outcome::Findings)
+}
+
+/// The `render` command line with the same arguments as this `check` (overrides and custom
+/// templates included: without them the render would differ from what check compared).
+fn render_command(file: &Path, out: &Path, common: &Common) -> String {
+    let mut words = vec![
+        "abc-failover".to_string(),
+        "render".into(),
+        shell_word(&file.display().to_string()),
+        "-o".into(),
+        shell_word(&out.display().to_string()),
+    ];
+    for set in &common.sets {
+        words.push("--set".into());
+        words.push(shell_word(set));
+    }
+    if let Some(dir) = &common.templates {
+        words.push("--templates".into());
+        words.push(shell_word(&dir.display().to_string()));
+    }
+    words.join(" ")
+}
+
+/// `s` as one POSIX shell word: unchanged when it holds only safe characters, else single-quoted.
+fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome> {
@@ -384,20 +425,26 @@ fn export_templates(dir: &Path) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// One file's unified diff with ANSI colours when `color`: the `---`/`+++` file header (the lines
+/// before the first hunk) bold, removed lines red, added lines green, hunk headers cyan.
 fn paint(diff: &str, color: bool) -> String {
     if !color {
         return diff.to_string();
     }
+    let mut in_header = true;
     diff.lines()
         .map(|l| {
-            let code = if l.starts_with("+++") || l.starts_with("---") {
+            if l.starts_with("@@") {
+                in_header = false;
+            }
+            let code = if in_header && (l.starts_with("+++") || l.starts_with("---")) {
                 "1"
+            } else if l.starts_with("@@") {
+                "36"
             } else if l.starts_with('+') {
                 "32"
             } else if l.starts_with('-') {
                 "31"
-            } else if l.starts_with("@@") {
-                "36"
             } else {
                 return format!("{l}\n");
             };
@@ -424,5 +471,37 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_quote_only_what_needs_it() {
+        assert_eq!(shell_word("out/dc-1"), "out/dc-1");
+        assert_eq!(shell_word("my out"), "'my out'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        use std::ffi::OsStr;
+        assert!(use_color(None, true));
+        assert!(!use_color(None, false));
+        assert!(!use_color(Some(OsStr::new("1")), true));
+        assert!(!use_color(Some(OsStr::new("")), true));
+    }
+
+    #[test]
+    fn a_removed_markdown_rule_is_painted_as_a_removal_not_a_header() {
+        let d = "--- a/x.md\n+++ b/x.md\n@@ -1,2 +1,2 @@\n a\n----\n++++ b\n";
+        let p = paint(d, true);
+        assert!(p.contains("\x1b[1m--- a/x.md"), "{p:?}");
+        assert!(p.contains("\x1b[31m----\x1b[0m"), "{p:?}");
+        assert!(p.contains("\x1b[32m++++ b\x1b[0m"), "{p:?}");
+        assert_eq!(paint(d, false), d);
     }
 }

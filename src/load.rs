@@ -1,13 +1,14 @@
 //! From a topology file (plus `--set` overrides) to a validated topology or the full list of
 //! located problems.
 
+use std::io::Read as _;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use crate::de::from_node;
 use crate::diagnostic::{Diagnostic, Origin, Pos, Problem};
-use crate::model::Topology;
+use crate::model::{default_pool_id, Topology};
 use crate::validate::validate;
 use crate::yaml::{self, Entry, Kind, Node};
 
@@ -63,7 +64,18 @@ pub fn load_file(path: &Path, sets: &[String]) -> Result<Loaded, LoadError> {
         );
         return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    // Bounded: a device or pipe (`/dev/zero`, a FIFO) reports length 0 but may never end.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let d = Problem::error(
+            None,
+            "the file holds more than 1 MiB; a topology file is at most 1 MiB",
+        );
+        return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -261,7 +273,5 @@ fn pool_id_of(pool: &Node) -> Option<String> {
     if let Some(id) = pool.get("id").and_then(Node::scalar) {
         return Some(id.to_string());
     }
-    pool.get("fqdn")
-        .and_then(Node::scalar)
-        .map(|f| f.split('.').next().unwrap_or("").to_ascii_lowercase())
+    pool.get("fqdn").and_then(Node::scalar).map(default_pool_id)
 }

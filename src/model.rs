@@ -235,16 +235,16 @@ pub struct Database {
 }
 
 impl Pool {
-    /// The effective id: the explicit one, or the first label of the FQDN, lower-cased.
+    /// The effective id: the explicit one, or [`default_pool_id`] of the FQDN.
     pub fn effective_id(&self) -> String {
         match &self.id {
             Some(id) => id.clone(),
-            None => self
-                .fqdn
-                .split('.')
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase(),
+            None => default_pool_id(&self.fqdn),
         }
     }
+}
+
+/// The id of a pool without `id:`: the first label of its FQDN, lower-cased.
+pub fn default_pool_id(fqdn: &str) -> String {
+    fqdn.split('.').next().unwrap_or("").to_ascii_lowercase()
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use similar::TextDiff;
 
 use crate::load::{sha256_hex, Loaded};
-use crate::render::Artifacts;
+use crate::render::{pool_files, Artifacts};
+use crate::validate::is_pool_id;
 
 pub const LOCK_FILE: &str = "abc-failover.lock.json";
 
@@ -19,6 +20,10 @@ pub enum OutputError {
     Io { path: String, reason: String },
     #[error("{path}: the lock file is not valid ({reason}); remove it and render again")]
     BadLock { path: String, reason: String },
+    #[error("{path}: is a symbolic link or junction; abc-failover writes and removes files only in real folders under OUT: replace the link with a folder")]
+    Link { path: String },
+    #[error("{path}: is not a folder; give -o a folder (it is created when missing)")]
+    NotAFolder { path: String },
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> OutputError {
@@ -47,8 +52,9 @@ pub struct Lock {
 
 impl Lock {
     pub fn to_bytes(&self) -> Vec<u8> {
-        // serde_json without `preserve_order` keeps object keys sorted; struct fields are declared
-        // in sorted order.
+        // Keys come out in field declaration order (serde_json's `preserve_order` is on through
+        // a dependency, so nothing sorts them). `Lock` is declared sorted; `LockTopology` is not
+        // (`overrides` follows `sha256`), and reordering it changes every committed lock file.
         let mut s = serde_json::to_string_pretty(self).expect("lock serializes");
         s.push('\n');
         s.into_bytes()
@@ -58,18 +64,10 @@ impl Lock {
 /// Whether `rel` is a path this tool can have generated: `<pool id>/<generated file>`.
 /// Anything else named in a lock file is never deleted or read.
 pub fn is_generated_path(rel: &str) -> bool {
-    let mut parts = rel.split('/');
-    let (Some(dir), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+    let Some((dir, _)) = rel.split_once('/') else {
         return false;
     };
-    let id_ok = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 32
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    };
-    id_ok(dir)
-        && (file == format!("backup-{dir}.ps1") || file == format!("restore-checklist-{dir}.md"))
+    is_pool_id(dir) && pool_files(dir).iter().any(|f| f == rel)
 }
 
 /// The artifacts plus the lock file that describes them.
@@ -136,18 +134,39 @@ impl Change {
     }
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and a rename.
+/// A temporary file next to `path`, created new (never opening an existing file or following a
+/// link planted under the name).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    for n in 0..100 {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free temporary file name (remove the .*.tmp-* files left by an interrupted run)",
+    ))
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and a rename; the
+/// temporary file is removed when anything fails.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().expect("output paths have a parent");
+    let dir = path.parent().unwrap_or(Path::new(""));
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let name = path
         .file_name()
-        .expect("output paths have a file name")
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (tmp, mut f) = create_temp(dir, &name).map_err(|e| io_err(path, e))?;
     let result = (|| {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
@@ -160,40 +179,83 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Refuse a folder under `out` on the way to `rel` that is a symbolic link (or, on Windows, a
+/// junction): writing or removing through it would reach files outside OUT.
+fn refuse_links(out: &Path, rel: &str) -> Result<(), OutputError> {
+    let mut dir = out.to_path_buf();
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    for part in parts {
+        dir.push(part);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(OutputError::Link {
+                    path: dir.display().to_string(),
+                })
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_err(&dir, e)),
+        }
+    }
+    Ok(())
+}
+
 /// Write `artifacts` (lock included) under `out`. Returns each file with what happened to it.
+///
+/// Everything is read and checked before the first write, so a read error or a link under OUT
+/// changes nothing. The lock file is written last: until then the previous lock still lists
+/// every file an interrupted run leaves behind, and the next render removes them.
 pub fn write(out: &Path, artifacts: &Artifacts) -> Result<Vec<(String, Change)>, OutputError> {
+    if out.exists() && !out.is_dir() {
+        return Err(OutputError::NotAFolder {
+            path: out.display().to_string(),
+        });
+    }
     let previous = read_lock(out)?;
     let mut report = Vec::new();
     for (rel, bytes) in artifacts {
-        let path = target(out, rel);
-        let change = match read_if_exists(&path)? {
+        refuse_links(out, rel)?;
+        let change = match read_if_exists(&target(out, rel))? {
             Some(old) if old == *bytes => Change::Unchanged,
             Some(_) => Change::Changed,
             None => Change::Created,
         };
-        if change != Change::Unchanged {
-            write_atomic(&path, bytes)?;
-        }
         report.push((rel.clone(), change));
     }
-    if let Some(prev) = previous {
-        for rel in prev.files.keys() {
-            if artifacts.contains_key(rel) || !is_generated_path(rel) {
-                continue;
-            }
-            let path = target(out, rel);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {
-                    report.push((rel.clone(), Change::Removed));
-                    if let Some(dir) = path.parent() {
-                        // Only succeeds when the pool folder is now empty.
-                        let _ = std::fs::remove_dir(dir);
-                    }
+    let stale: Vec<String> = previous
+        .into_iter()
+        .flat_map(|l| l.files.into_keys())
+        .filter(|rel| !artifacts.contains_key(rel) && is_generated_path(rel))
+        .collect();
+    for rel in &stale {
+        refuse_links(out, rel)?;
+    }
+
+    let (lock_writes, file_writes): (Vec<String>, Vec<String>) = report
+        .iter()
+        .filter(|(_, change)| *change != Change::Unchanged)
+        .map(|(rel, _)| rel.clone())
+        .partition(|rel| rel == LOCK_FILE);
+    for rel in &file_writes {
+        write_atomic(&target(out, rel), &artifacts[rel])?;
+    }
+    for rel in stale {
+        let path = target(out, &rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                report.push((rel, Change::Removed));
+                if let Some(dir) = path.parent() {
+                    // Only succeeds when the pool folder is now empty.
+                    let _ = std::fs::remove_dir(dir);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_err(&path, e)),
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&path, e)),
         }
+    }
+    for rel in &lock_writes {
+        write_atomic(&target(out, rel), &artifacts[rel])?;
     }
     report.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(report)
@@ -206,6 +268,14 @@ fn display_text(bytes: &[u8]) -> String {
     s.replace("\r\n", "\n")
 }
 
+/// One file's unified diff and its line counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiff {
+    pub text: String,
+    pub added_lines: usize,
+    pub removed_lines: usize,
+}
+
 /// A unified diff of two versions of `rel`; `None` when they are byte-identical.
 pub fn unified(
     rel: &str,
@@ -213,7 +283,7 @@ pub fn unified(
     new: Option<&[u8]>,
     old_label: &str,
     new_label: &str,
-) -> Option<String> {
+) -> Option<FileDiff> {
     if old == new {
         return None;
     }
@@ -224,7 +294,11 @@ pub fn unified(
     let mut out = String::new();
     if a == b {
         let _ = writeln!(out, "--- {old_label}/{rel}\n+++ {new_label}/{rel}\n(the files differ only in byte order mark or line endings)");
-        return Some(out);
+        return Some(FileDiff {
+            text: out,
+            added_lines: 0,
+            removed_lines: 0,
+        });
     }
     let diff = TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
@@ -249,7 +323,14 @@ pub fn unified(
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    Some(out)
+    // Counted from the diff itself, not from its text: a changed line that starts with `--` or
+    // `++` (a Markdown rule `---`) prints as `---`/`+++` and would pass for a header.
+    let count = |tag| diff.iter_all_changes().filter(|c| c.tag() == tag).count();
+    Some(FileDiff {
+        text: out,
+        added_lines: count(similar::ChangeTag::Insert),
+        removed_lines: count(similar::ChangeTag::Delete),
+    })
 }
 
 /// What `check` found.
@@ -259,6 +340,8 @@ pub struct CheckReport {
     pub lines: Vec<String>,
     /// Unified diffs of changed files.
     pub diffs: Vec<String>,
+    /// Remarks that are not findings (files `render` leaves alone).
+    pub notes: Vec<String>,
 }
 
 impl CheckReport {
@@ -284,28 +367,36 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
                 }
                 report.lines.push(format!("changed: {rel}"));
                 if let Some(d) = unified(rel, Some(&old), Some(bytes), "a", "b") {
-                    report.diffs.push(d);
+                    report.diffs.push(d.text);
                 }
             }
         }
     }
-    let mut extras: Vec<String> = lock
+    // "extra" is what the lock lists and this render no longer produces: exactly what `render`
+    // removes, so `render` then `check` always agrees. A generated-looking file the lock does
+    // not list is never removed by `render`; it is only pointed out.
+    let listed: Vec<String> = lock
         .map(|l| l.files.into_keys().collect())
         .unwrap_or_default();
-    extras.extend(generated_files_on_disk(out)?);
-    extras.sort();
-    extras.dedup();
-    for rel in extras {
-        if !artifacts.contains_key(&rel) && is_generated_path(&rel) && target(out, &rel).exists() {
+    for rel in &listed {
+        if !artifacts.contains_key(rel) && is_generated_path(rel) && target(out, rel).exists() {
             report.lines.push(format!(
                 "extra: {rel} (a generated file this topology no longer produces)"
+            ));
+        }
+    }
+    for rel in generated_files_on_disk(out)? {
+        if !artifacts.contains_key(&rel) && !listed.contains(&rel) {
+            report.notes.push(format!(
+                "note: {rel} looks generated, but the lock file does not list it: render never removes it; delete it by hand if it is stale"
             ));
         }
     }
     Ok(report)
 }
 
-/// Files under `out` whose path has the shape of a generated file (`<id>/backup-<id>.ps1`, ...).
+/// Files under `out` whose path has the shape of a generated file (`<id>/backup-<id>.ps1`, ...),
+/// sorted.
 fn generated_files_on_disk(out: &Path) -> Result<Vec<String>, OutputError> {
     let mut found = Vec::new();
     let entries = match std::fs::read_dir(out) {
@@ -323,16 +414,13 @@ fn generated_files_on_disk(out: &Path) -> Result<Vec<String>, OutputError> {
             continue;
         }
         let dir = entry.file_name().to_string_lossy().into_owned();
-        for name in [
-            format!("backup-{dir}.ps1"),
-            format!("restore-checklist-{dir}.md"),
-        ] {
-            let rel = format!("{dir}/{name}");
-            if is_generated_path(&rel) && entry.path().join(&name).is_file() {
+        for rel in pool_files(&dir) {
+            if is_generated_path(&rel) && target(out, &rel).is_file() {
                 found.push(rel);
             }
         }
     }
+    found.sort();
     Ok(found)
 }
 
@@ -367,14 +455,9 @@ pub fn diff(old: &Artifacts, new: &Artifacts) -> (Vec<String>, BTreeMap<String, 
         };
         let st = stats.entry(pool).or_default();
         st.files_changed += 1;
-        for line in d.lines() {
-            if line.starts_with('+') && !line.starts_with("+++") {
-                st.added_lines += 1;
-            } else if line.starts_with('-') && !line.starts_with("---") {
-                st.removed_lines += 1;
-            }
-        }
-        diffs.push(d);
+        st.added_lines += d.added_lines;
+        st.removed_lines += d.removed_lines;
+        diffs.push(d.text);
     }
     (diffs, stats)
 }
@@ -396,6 +479,7 @@ mod tests {
             "DC1/backup-DC1.ps1",
             "dc1/notes.txt",
             "a/b/backup-b.ps1",
+            "con/backup-con.ps1",
             "",
         ] {
             assert!(!is_generated_path(bad), "{bad}");
@@ -411,13 +495,26 @@ mod tests {
             "a",
             "b",
         )
-        .unwrap();
+        .unwrap()
+        .text;
         assert!(
             d.contains("differ only in byte order mark or line endings"),
             "{d}"
         );
         assert!(unified("x", Some(b"same"), Some(b"same"), "a", "b").is_none());
-        let d = unified("x.md", None, Some(b"new\n"), "old", "new").unwrap();
+        let d = unified("x.md", None, Some(b"new\n"), "old", "new")
+            .unwrap()
+            .text;
         assert!(d.contains("--- /dev/null") && d.contains("+new"), "{d}");
+    }
+
+    #[test]
+    fn diff_counts_lines_that_look_like_headers() {
+        let old: Artifacts = [("p/x.md".to_string(), b"a\n---\n++ b\n".to_vec())].into();
+        let new: Artifacts = [("p/x.md".to_string(), b"a\n--\n+++ c\nd\n".to_vec())].into();
+        let (diffs, stats) = diff(&old, &new);
+        assert_eq!(diffs.len(), 1);
+        let st = &stats["p"];
+        assert_eq!((st.added_lines, st.removed_lines), (3, 2), "{}", diffs[0]);
     }
 }

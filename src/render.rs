@@ -24,6 +24,16 @@ pub type Artifacts = BTreeMap<String, Vec<u8>>;
 pub const BACKUP_TEMPLATE: &str = "backup.ps1";
 pub const CHECKLIST_TEMPLATE: &str = "restore-checklist.md";
 
+/// The files generated for pool `id`, relative to OUT with `/`: the backup script and the
+/// restore checklist. The one definition of the output layout (`output` uses it to recognise
+/// generated files, so it can never remove anything else).
+pub fn pool_files(id: &str) -> [String; 2] {
+    [
+        format!("{id}/backup-{id}.ps1"),
+        format!("{id}/restore-checklist-{id}.md"),
+    ]
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("custom template folder {path}: {reason}")]
@@ -73,10 +83,13 @@ impl TemplateSet {
             path: dir.display().to_string(),
             reason,
         };
-        let entries = std::fs::read_dir(dir).map_err(|e| fail(e.to_string()))?;
+        let mut entries = std::fs::read_dir(dir)
+            .and_then(|d| d.collect::<std::io::Result<Vec<_>>>())
+            .map_err(|e| fail(e.to_string()))?;
+        // Name order, so that which problem is reported first does not depend on the file system.
+        entries.sort_by_key(|e| e.file_name());
         let mut found = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| fail(e.to_string()))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".tera") || !entry.path().is_file() {
                 continue;
@@ -201,16 +214,11 @@ impl Renderer {
         let mut out = Artifacts::new();
         for pool in &loaded.topology.pools {
             let plan = pool_plan(loaded, pool);
+            let [script_path, checklist_path] = pool_files(&plan.id);
             let script = self.render(BACKUP_TEMPLATE, &plan)?;
-            out.insert(
-                format!("{}/{}", plan.id, plan.script_file),
-                finish_ps1(&script),
-            );
+            out.insert(script_path, finish_ps1(&script));
             let checklist = self.render(CHECKLIST_TEMPLATE, &plan)?;
-            out.insert(
-                format!("{}/{}", plan.id, plan.checklist_file),
-                finish_md(&checklist),
-            );
+            out.insert(checklist_path, finish_md(&checklist));
         }
         Ok(out)
     }
@@ -272,6 +280,25 @@ mod tests {
     fn md_files_get_lf_and_no_bom() {
         let out = finish_md("# t \r\n\n\n\n- x\n\n");
         assert_eq!(out, b"# t\n\n- x\n");
+    }
+
+    #[test]
+    fn the_plan_names_the_files_that_are_written() {
+        let yaml = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/contoso.yaml"))
+            .expect("sample");
+        let loaded = crate::load::load_bytes("contoso.yaml", "contoso.yaml", &yaml, &[])
+            .expect("the sample loads");
+        for pool in &loaded.topology.pools {
+            let plan = pool_plan(&loaded, pool);
+            let id = &plan.id;
+            assert_eq!(
+                pool_files(id),
+                [
+                    format!("{id}/{}", plan.script_file),
+                    format!("{id}/{}", plan.checklist_file)
+                ]
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Every validation rule and warning of `design/topology-format.md`, all reported in one pass,
 //! each pointing at the offending value.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Pos, Problem};
 use crate::model::{DbRole, Product, Topology};
@@ -146,7 +146,9 @@ fn is_db_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn is_pool_id(s: &str) -> bool {
+/// A valid pool id: 1-32 of `[a-z0-9-]`, not a Windows device name. It names the pool's output
+/// folder, so it is also what `output` accepts as a generated folder.
+pub fn is_pool_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 32
         && s.chars()
@@ -272,13 +274,14 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
     // backup
     let b = &t.backup;
     c.path(&[K("backup"), K("root")], "backup.root", &b.root);
+    let mut seen_copies = HashSet::new();
     for (i, copy) in b.copies.iter().enumerate() {
         let p = [K("backup"), K("copies"), I(i)];
         c.path(&p, "backup copy", copy);
         if copy.eq_ignore_ascii_case(&b.root) {
             c.error(&p, "a backup copy location is the same as backup.root");
         }
-        if b.copies[..i].iter().any(|o| o.eq_ignore_ascii_case(copy)) {
+        if !seen_copies.insert(copy.to_ascii_lowercase()) {
             c.error(&p, format!("backup copy location `{copy}` is listed twice"));
         }
     }
@@ -325,6 +328,17 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         .as_deref()
         .is_some_and(|s| !s.starts_with("\\\\"));
 
+    // Lookups by id and by FQDN (lower-cased) in linear time: index of the first pool with each.
+    let mut first_with_id: HashMap<String, usize> = HashMap::new();
+    let mut first_with_fqdn: HashMap<String, usize> = HashMap::new();
+    for (pi, pool) in t.pools.iter().enumerate() {
+        first_with_fqdn
+            .entry(pool.fqdn.to_ascii_lowercase())
+            .or_insert(pi);
+    }
+    let listed_index = |fqdn: &str| first_with_fqdn.get(&fqdn.to_ascii_lowercase()).copied();
+    let listed_pool = |fqdn: &str| listed_index(fqdn).and_then(|i| t.pools.get(i));
+
     for (pi, pool) in t.pools.iter().enumerate() {
         let base = [K("pools"), I(pi)];
         let at = |rest: &[Seg<'static>]| -> Vec<Seg<'static>> {
@@ -354,8 +368,9 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                 }
             }
         }
-        if let Some(first) = t.pools[..pi].iter().position(|o| o.effective_id() == id) {
-            let line = c.pos(&[K("pools"), I(first)]).line;
+        let first_id = *first_with_id.entry(id.clone()).or_insert(pi);
+        if first_id < pi {
+            let line = c.pos(&[K("pools"), I(first_id)]).line;
             c.error(
                 &at(&[K("id")]),
                 format!("pool id `{id}` is already used by the pool at line {line}"),
@@ -363,11 +378,9 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             .help =
                 Some("give each pool a distinct `id:` (it names the pool's output folder)".into());
         }
-        if let Some(first) = t.pools[..pi]
-            .iter()
-            .position(|o| o.fqdn.eq_ignore_ascii_case(&pool.fqdn))
-        {
-            let line = c.pos(&[K("pools"), I(first)]).line;
+        let first_fqdn = listed_index(&pool.fqdn).unwrap_or(pi);
+        if first_fqdn < pi {
+            let line = c.pos(&[K("pools"), I(first_fqdn)]).line;
             c.error(
                 &at(&[K("fqdn")]),
                 format!(
@@ -418,11 +431,8 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                 "backup_pool has a mirror but no backend",
             );
         }
-        if let Some(partner) = t
-            .pools
-            .iter()
-            .find(|o| o.fqdn.eq_ignore_ascii_case(&bp.fqdn))
-        {
+        let partner = listed_pool(&bp.fqdn);
+        if let Some(partner) = partner {
             if !partner.backup_pool.fqdn.eq_ignore_ascii_case(&pool.fqdn) {
                 c.error(
                     &at(&[K("backup_pool"), K("fqdn")]),
@@ -468,11 +478,7 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                     fs,
                 );
             }
-            if let Some(partner) = t
-                .pools
-                .iter()
-                .find(|o| o.fqdn.eq_ignore_ascii_case(&bp.fqdn))
-            {
+            if let Some(partner) = partner {
                 if partner.edition != rp.edition {
                     c.warn(&at(&[K("replacement_pool"), K("edition")]), "pool C's edition differs from pool B's; Microsoft supports pairing only pools of the same edition");
                 }
@@ -494,12 +500,10 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         for (i, e) in pool.edge_pools.iter().enumerate() {
             c.fqdn(&at(&[K("edge_pools"), I(i)]), "edge pool", e);
         }
+        let mut seen_sbas = HashSet::new();
         for (i, s) in pool.branch_appliances.iter().enumerate() {
             c.fqdn(&at(&[K("branch_appliances"), I(i)]), "branch appliance", s);
-            if pool.branch_appliances[..i]
-                .iter()
-                .any(|o| o.eq_ignore_ascii_case(s))
-            {
+            if !seen_sbas.insert(s.to_ascii_lowercase()) {
                 c.error(
                     &at(&[K("branch_appliances"), I(i)]),
                     format!("branch appliance `{s}` is listed twice"),

@@ -72,3 +72,18 @@ fn ps1_templates_never_print_a_value_inside_double_quotes_or_after_a_comment_mar
         }
     }
 }
+
+#[test]
+fn an_override_folder_is_read_in_name_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["zz-typo.md.tera", "mm-typo.ps1.tera", "aa-typo.ps1.tera"] {
+        std::fs::write(tmp.path().join(name), "x").unwrap();
+    }
+    let err = TemplateSet::with_overrides(tmp.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("aa-typo.ps1.tera does not replace any embedded template"),
+        "{err}"
+    );
+}
