@@ -35,10 +35,12 @@ fn io_err(path: &Path, e: std::io::Error) -> OutputError {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LockTopology {
+    // Fields in sorted order: artifacts.md asks for sorted keys, and serde_json writes struct
+    // fields in declaration order.
     pub file: String,
-    pub sha256: String,
     /// `--set` overrides applied, in order.
     pub overrides: Vec<String>,
+    pub sha256: String,
 }
 
 /// `OUT/abc-failover.lock.json`: what the tool generated.

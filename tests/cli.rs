@@ -719,3 +719,35 @@ fn committed_sample_output_is_current() {
         );
     }
 }
+
+/// artifacts.md: the lock file has sorted keys at every level, LF and a final newline.
+#[test]
+fn lock_file_keys_are_sorted_at_every_level() {
+    fn check_sorted(v: &serde_json::Value, at: &str) {
+        if let serde_json::Value::Object(map) = v {
+            let keys: Vec<&String> = map.keys().collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "keys of {at}");
+            for (k, child) in map {
+                check_sorted(child, &format!("{at}.{k}"));
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--set", "backup.keep_last=4"],
+    );
+    let raw = std::fs::read_to_string(out.join("abc-failover.lock.json")).unwrap();
+    // serde_json keeps the file's order when `preserve_order` is on, so this sees the real order.
+    let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    check_sorted(&v, "lock");
+    let positions: Vec<usize> = ["\"file\"", "\"overrides\"", "\"sha256\""]
+        .iter()
+        .map(|k| raw.find(k).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{raw}");
+}
