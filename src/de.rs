@@ -85,7 +85,7 @@ impl de::Error for Error {
             None => format!("known keys here: {}", one_of(expected)),
         };
         Error {
-            message: format!("unknown key `{field}`"),
+            message: format!("unknown key `{}`", crate::diagnostic::shown(field)),
             help: Some(help),
             pos: None,
         }
@@ -97,7 +97,7 @@ impl de::Error for Error {
             None => format!("use one of {}", one_of(expected)),
         };
         Error {
-            message: format!("unknown value `{variant}`"),
+            message: format!("unknown value `{}`", crate::diagnostic::shown(variant)),
             help: Some(help),
             pos: None,
         }

@@ -143,3 +143,41 @@ impl Problem {
         }
     }
 }
+
+/// Longest part of a value quoted back in a message.
+const SHOWN_CHARS: usize = 100;
+
+/// A topology value as quoted back in a message: control and direction-changing characters
+/// become U+FFFD (so a value cannot drive the terminal that reads the message), and a long
+/// value is cut to its first 100 characters.
+pub fn shown(value: &str) -> String {
+    let mut out: String = value
+        .chars()
+        .take(SHOWN_CHARS)
+        .map(|c| {
+            if crate::validate::is_forbidden_control(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if value.chars().count() > SHOWN_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn shown_values_cannot_drive_a_terminal_and_stay_short() {
+        assert_eq!(shown("a\u{1b}[31mb\u{202E}c"), "a\u{FFFD}[31mb\u{FFFD}c");
+        let long = "x".repeat(1000);
+        assert_eq!(shown(&long).chars().count(), 101);
+        assert!(shown(&long).ends_with('…'));
+        assert_eq!(shown("pool-a.contoso.com"), "pool-a.contoso.com");
+    }
+}

@@ -267,7 +267,17 @@ pub fn write(out: &Path, artifacts: &Artifacts) -> Result<Vec<(String, Change)>,
 fn display_text(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(bytes);
     let s = s.strip_prefix('\u{FEFF}').unwrap_or(&s);
+    // A hand-edited file may hold terminal escape sequences: show them, do not run them.
     s.replace("\r\n", "\n")
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// One file's unified diff and its line counts.
@@ -486,6 +496,13 @@ mod tests {
         ] {
             assert!(!is_generated_path(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn diffs_show_control_characters_instead_of_sending_them() {
+        let d = unified("x.md", Some(b"a\n"), Some(b"a\x1b[2J\x07\n"), "a", "b").unwrap();
+        assert!(!d.contains('\u{1b}') && !d.contains('\u{7}'), "{d:?}");
+        assert!(d.contains("+a\u{FFFD}[2J\u{FFFD}"), "{d:?}");
     }
 
     #[test]

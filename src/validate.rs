@@ -198,22 +198,16 @@ impl Checker<'_> {
         if let Some(why) = fqdn_problem(value) {
             self.error(
                 path,
-                format!("{what} `{value}` is not a valid FQDN: it {why}"),
+                format!(
+                    "{what} `{}` is not a valid FQDN: it {why}",
+                    crate::diagnostic::shown(value)
+                ),
             );
         }
     }
     fn path(&mut self, path: &[Seg<'_>], what: &str, value: &str) {
         if let Some(why) = path_problem(value) {
-            let shown: String = value
-                .chars()
-                .map(|c| {
-                    if is_forbidden_control(c) {
-                        '\u{FFFD}'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let shown = crate::diagnostic::shown(value);
             self.error(path, format!("{what} `{shown}` {why}"));
         }
     }
