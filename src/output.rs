@@ -500,7 +500,9 @@ mod tests {
 
     #[test]
     fn diffs_show_control_characters_instead_of_sending_them() {
-        let d = unified("x.md", Some(b"a\n"), Some(b"a\x1b[2J\x07\n"), "a", "b").unwrap();
+        let d = unified("x.md", Some(b"a\n"), Some(b"a\x1b[2J\x07\n"), "a", "b")
+            .unwrap()
+            .text;
         assert!(!d.contains('\u{1b}') && !d.contains('\u{7}'), "{d:?}");
         assert!(d.contains("+a\u{FFFD}[2J\u{FFFD}"), "{d:?}");
     }
