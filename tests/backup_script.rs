@@ -893,3 +893,19 @@ fn app_server_folders_tolerate_a_missing_subfolder_only() {
         "-Source $source -Destination (Join-SetPath -Base $script:SetPath -Relative $CpsDir)"
     ));
 }
+
+/// Prune clears the read-only attribute (which robocopy /COPY:DAT carries over from the file
+/// store) before Directory.Delete, which refuses read-only files; through the junction-safe walk.
+#[test]
+fn prune_clears_read_only_before_deleting() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    let body = function_body(&src, "Remove-ExpiredSet");
+    let clear = body.find("SetAttributes(").expect("read-only cleared");
+    let walk = body
+        .find("Get-SetFileList -Root $set.FullName")
+        .expect("junction-safe walk");
+    let delete = body.find("[System.IO.Directory]::Delete(").expect("delete");
+    assert!(walk < clear && clear < delete, "{body}");
+    assert!(!body.contains("Remove-Item"), "{body}");
+}

@@ -499,6 +499,16 @@ function Remove-ExpiredSet {
             continue
         }
         if ($PSCmdlet.ShouldProcess($set.FullName, 'Remove expired backup set')) {
+            # robocopy /COPY:DAT keeps the read-only attribute of file store files, and
+            # Directory.Delete refuses read-only files: clear it first, on the set's own files
+            # only (the walk never enters a reparse point).
+            foreach ($relative in (Get-SetFileList -Root $set.FullName)) {
+                $file = Join-SetPath -Base $set.FullName -Relative $relative
+                $attributes = [System.IO.File]::GetAttributes($file)
+                if (($attributes -band [System.IO.FileAttributes]::ReadOnly) -ne 0) {
+                    [System.IO.File]::SetAttributes($file, ($attributes -bxor [System.IO.FileAttributes]::ReadOnly))
+                }
+            }
             [System.IO.Directory]::Delete($set.FullName, $true)
             Write-BackupLog -Message ('Prune: removed ' + $set.FullName)
             $removed++
