@@ -302,8 +302,15 @@ mod tests {
     }
 
     #[test]
-    fn embedded_templates_are_the_two_outputs() {
+    fn embedded_templates_are_the_two_outputs_and_the_checklist_part() {
         let names: Vec<String> = TemplateSet::embedded().files.into_keys().collect();
-        assert_eq!(names, ["backup.ps1.tera", "restore-checklist.md.tera"]);
+        assert_eq!(
+            names,
+            [
+                "backup.ps1.tera",
+                "restore-announcements.md.tera",
+                "restore-checklist.md.tera"
+            ]
+        );
     }
 }

@@ -388,8 +388,13 @@ fn music_on_hold_restored_with_the_cmdlet_and_no_xcopy_anywhere() {
 #[test]
 fn announcement_audio_imported_before_new_announcement() {
     let md = checklist_of(&sample("contoso.yaml"), "red");
-    for (n, pool) in [(6, "$PoolB"), (20, "$PoolC")] {
+    for (n, fqdn) in [
+        (6, "lyncpool02.contoso.com"),
+        (20, "lyncpool03.contoso.com"),
+    ] {
+        let pool = "$Target";
         let c = code(&step(&md, n));
+        assert!(c.contains(&format!("$Target = '{fqdn}'")), "step {n}:\n{c}");
         let import = c
             .find(&format!(
                 "Import-CsAnnouncementFile -Parent ('ApplicationServer:' + {pool})"
@@ -841,14 +846,22 @@ fn announcement_removal_on_pool_b_is_its_own_block() {
             );
         }
     }
-    // The range re-pointing of step 6 can be re-run alone after step 7.
-    let blocks = common::powershell_blocks(&step(&md, 6));
-    let ranges = blocks
-        .iter()
-        .find(|(_, b)| b.contains("Set-CsUnassignedNumber"))
-        .expect("range block");
-    assert!(!ranges.1.contains("New-CsAnnouncement"));
-    assert!(ranges.1.contains("$PoolB = 'lyncpool02.contoso.com'"));
+    // The range re-pointing of steps 6 and 20 can be re-run alone (step 6: after step 7).
+    for (n, fqdn) in [
+        (6, "lyncpool02.contoso.com"),
+        (20, "lyncpool03.contoso.com"),
+    ] {
+        let blocks = common::powershell_blocks(&step(&md, n));
+        let ranges = blocks
+            .iter()
+            .find(|(_, b)| b.contains("Set-CsUnassignedNumber"))
+            .expect("range block");
+        assert!(!ranges.1.contains("New-CsAnnouncement"), "step {n}");
+        assert!(
+            ranges.1.contains(&format!("$Target = '{fqdn}'")),
+            "step {n}"
+        );
+    }
 }
 
 #[test]

@@ -627,7 +627,10 @@ fn a_broken_custom_template_is_trouble_with_a_location() {
 fn templates_list_and_export() {
     let o = run(&["templates", "list"]);
     assert_eq!(code(&o), 0);
-    assert_eq!(stdout(&o), "backup.ps1.tera\nrestore-checklist.md.tera\n");
+    assert_eq!(
+        stdout(&o),
+        "backup.ps1.tera\nrestore-announcements.md.tera\nrestore-checklist.md.tera\n"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("mine");
     let d = dir.display().to_string();
