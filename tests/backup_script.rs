@@ -2,7 +2,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::process::Command;
 
 use abc_failover::escape::ps_literal;
@@ -536,26 +535,6 @@ fn every_ps1_has_bom_crlf_and_no_trailing_whitespace() {
     assert!(n >= 8);
 }
 
-fn tree_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("prefix");
-                out.insert(
-                    rel.to_string_lossy().replace('\\', "/"),
-                    std::fs::read(&p).expect("read"),
-                );
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn two_processes_in_different_folders_write_identical_bytes() {
     let exe = env!("CARGO_BIN_EXE_abc-failover");
@@ -573,7 +552,7 @@ fn two_processes_in_different_folders_write_identical_bytes() {
                 .output()
                 .expect("run abc-failover");
             assert!(status.status.success(), "{status:?}");
-            trees.push(tree_bytes(out.path()));
+            trees.push(common::files_under(out.path()));
         }
         let ids: Vec<String> = common::load_path(&s)
             .topology

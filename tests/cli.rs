@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -35,31 +34,6 @@ fn sample(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-/// Every file under `dir` (relative path with `/`) with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(base)
-                    .expect("under base")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 fn render_into(topology: &str, out: &Path, extra: &[&str]) -> Output {
@@ -100,7 +74,7 @@ fn render_writes_both_files_per_pool_and_the_lock_file() {
     let out = tmp.path().join("out");
     let o = render_into(&sample("contoso.yaml"), &out, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let files: Vec<String> = tree(&out).into_keys().collect();
+    let files: Vec<String> = common::files_under(&out).into_keys().collect();
     assert_eq!(
         files,
         [
@@ -141,7 +115,7 @@ fn render_twice_changes_nothing_and_check_passes() {
         code(&render_into(&sample("fabrikam-sfb2019.yaml"), &out, &[])),
         0
     );
-    let before = tree(&out);
+    let before = common::files_under(&out);
     let mtimes: Vec<_> = before
         .keys()
         .map(|p| std::fs::metadata(out.join(p)).unwrap().modified().unwrap())
@@ -155,7 +129,7 @@ fn render_twice_changes_nothing_and_check_passes() {
         "{report}"
     );
     assert_eq!(
-        tree(&out),
+        common::files_under(&out),
         before,
         "no byte changed and no file appeared (no temporary files left)"
     );
@@ -274,7 +248,7 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
             && s.contains("restore-checklist-dub.md"),
         "{s}"
     );
-    let files: Vec<String> = tree(&out).into_keys().collect();
+    let files: Vec<String> = common::files_under(&out).into_keys().collect();
     assert_eq!(
         files,
         [
@@ -335,7 +309,9 @@ fn a_failed_render_keeps_the_previous_lock_so_the_next_render_still_cleans_up() 
         "nothing removed yet"
     );
     assert!(
-        !tree(&out).keys().any(|p| p.contains(".tmp-")),
+        !common::files_under(&out)
+            .keys()
+            .any(|p| p.contains(".tmp-")),
         "no temporary file left"
     );
     // Once the obstacle is gone, the previous lock still names pool dub's files: they go.
@@ -439,7 +415,7 @@ fn an_invalid_topology_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     render_into(&sample("contoso.yaml"), &out, &[]);
-    let before = tree(&out);
+    let before = common::files_under(&out);
     let broken = write_topology(
         tmp.path(),
         "contoso.yaml",
@@ -448,7 +424,11 @@ fn an_invalid_topology_writes_nothing() {
     let o = render_into(&broken, &out, &[]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("contoso.yaml:"), "{}", stderr(&o));
-    assert_eq!(tree(&out), before, "OUT is exactly as it was");
+    assert_eq!(
+        common::files_under(&out),
+        before,
+        "OUT is exactly as it was"
+    );
 
     let fresh = tmp.path().join("fresh");
     assert_eq!(code(&render_into(&broken, &fresh, &[])), 1);
@@ -466,7 +446,7 @@ fn an_invalid_topology_writes_nothing() {
         "{}",
         stderr(&o)
     );
-    assert_eq!(tree(&out), before);
+    assert_eq!(common::files_under(&out), before);
     let o = render_into(
         &sample("contoso.yaml"),
         &fresh,
@@ -555,7 +535,7 @@ fn a_custom_template_changes_only_its_output() {
         0
     );
     assert_eq!(code(&render_into(&sample("contoso.yaml"), &plain, &[])), 0);
-    let (a, b) = (tree(&custom), tree(&plain));
+    let (a, b) = (common::files_under(&custom), common::files_under(&plain));
     for (path, bytes) in &a {
         if path.ends_with(".md") {
             assert_ne!(bytes, &b[path], "{path} uses the custom template");
@@ -642,7 +622,7 @@ fn templates_list_and_export() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     render_into(&sample("contoso.yaml"), &a, &["--templates", &d]);
     render_into(&sample("contoso.yaml"), &b, &[]);
-    assert_eq!(tree(&a), tree(&b));
+    assert_eq!(common::files_under(&a), common::files_under(&b));
     let again = run(&["templates", "export", &d]);
     assert_eq!(code(&again), 2, "never overwrites");
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use abc_failover::load::{load_bytes, load_file, Loaded};
@@ -111,5 +112,29 @@ pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
         }
     }
     assert!(current.is_none(), "unclosed ```powershell block");
+    out
+}
+
+/// Every file under `dir` (relative path with `/`) with its bytes; empty when `dir` is missing.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                pending.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("under dir");
+                out.insert(
+                    rel.to_string_lossy().replace('\\', "/"),
+                    std::fs::read(&p).expect("read"),
+                );
+            }
+        }
+    }
     out
 }
