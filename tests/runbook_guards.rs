@@ -1,0 +1,442 @@
+//! Issue #9: every destructive runbook command is guarded by a check in the same code block.
+//! The check is a command (found in the tree-sitter-powershell parse, not by text search) that
+//! comes before the destructive command, with a `throw` between the two, on several topologies.
+
+mod common;
+
+use abc_failover::load::Loaded;
+use tree_sitter::Node;
+
+/// One command of a PowerShell block: where it starts, its name, parameters and text.
+#[derive(Debug)]
+struct Cmd {
+    at: usize,
+    name: String,
+    params: Vec<String>,
+    text: String,
+}
+
+fn node_text<'s>(n: Node, src: &'s str) -> &'s str {
+    &src[n.byte_range()]
+}
+
+fn commands(src: &str) -> Vec<Cmd> {
+    let tree = common::parse_ps(src);
+    let mut out = Vec::new();
+    common::walk(tree.root_node(), &mut |node| {
+        if node.kind() != "command" {
+            return;
+        }
+        let Some(name) = node.child_by_field_name("command_name") else {
+            return;
+        };
+        let mut params = Vec::new();
+        if let Some(elements) = node.child_by_field_name("command_elements") {
+            let mut cursor = elements.walk();
+            for child in elements.children(&mut cursor) {
+                if child.kind() == "command_parameter" {
+                    let p = node_text(child, src);
+                    params.push(p.trim_start_matches('-').trim_end_matches(':').to_string());
+                }
+            }
+        }
+        out.push(Cmd {
+            at: node.start_byte(),
+            name: node_text(name, src).to_string(),
+            params,
+            text: node_text(node, src).to_string(),
+        });
+    });
+    out.sort_by_key(|c| c.at);
+    out
+}
+
+/// Start offsets of the `throw` statements of a block.
+fn throws(src: &str) -> Vec<usize> {
+    let tree = common::parse_ps(src);
+    let mut out = Vec::new();
+    common::walk(tree.root_node(), &mut |node| {
+        if node.kind() == "flow_control_statement" && node_text(node, src).starts_with("throw") {
+            out.push(node.start_byte());
+        }
+    });
+    out
+}
+
+fn checklist(loaded: &Loaded, id: &str) -> String {
+    let a = common::render(loaded);
+    common::text(&a[&format!("{id}/restore-checklist-{id}.md")])
+}
+
+fn sample(name: &str, id: &str) -> String {
+    checklist(
+        &common::load_path(&common::root().join("samples").join(name)),
+        id,
+    )
+}
+
+/// The section of `md` from the item whose title contains `title` to the next item or heading.
+fn item<'m>(md: &'m str, title: &str) -> &'m str {
+    let start = md
+        .lines()
+        .scan(0usize, |pos, l| {
+            let at = *pos;
+            *pos += l.len() + 1;
+            Some((at, l))
+        })
+        .find(|(_, l)| l.starts_with("- [ ] **") && l.contains(title))
+        .map(|(at, _)| at)
+        .unwrap_or_else(|| panic!("no item {title:?}"));
+    let rest = &md[start + 1..];
+    let end = ["\n- [ ] **", "\n## "]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .unwrap_or(rest.len());
+    &md[start..start + 1 + end]
+}
+
+/// In every block of `text` with a command matching `destructive`, a command matching `guard`
+/// comes first, and a `throw` lies between them. Returns the number of blocks checked.
+fn assert_guarded(
+    what: &str,
+    text: &str,
+    destructive: &dyn Fn(&Cmd) -> bool,
+    guard: &dyn Fn(&Cmd) -> bool,
+) -> usize {
+    let mut checked = 0;
+    for (line, block) in common::powershell_blocks(text) {
+        let cmds = commands(&block);
+        let Some(d) = cmds.iter().find(|c| destructive(c)) else {
+            continue;
+        };
+        let g = cmds
+            .iter()
+            .find(|c| guard(c))
+            .unwrap_or_else(|| panic!("{what}: block at line {line} has no guard:\n{block}"));
+        assert!(
+            g.at < d.at,
+            "{what}: guard `{}` after `{}` in block at line {line}:\n{block}",
+            g.name,
+            d.name
+        );
+        assert!(
+            throws(&block).iter().any(|t| *t > g.at && *t < d.at),
+            "{what}: no throw between `{}` and `{}` in block at line {line}:\n{block}",
+            g.name,
+            d.name
+        );
+        checked += 1;
+    }
+    checked
+}
+
+fn named(name: &'static str) -> impl Fn(&Cmd) -> bool {
+    move |c: &Cmd| c.name.eq_ignore_ascii_case(name)
+}
+
+fn with_param(name: &'static str, param: &'static str) -> impl Fn(&Cmd) -> bool {
+    move |c: &Cmd| {
+        c.name.eq_ignore_ascii_case(name) && c.params.iter().any(|p| p.eq_ignore_ascii_case(param))
+    }
+}
+
+fn minimal(product: &str, pool_extra: &str) -> Loaded {
+    common::load_text(&format!(
+        "format: 1\nproduct: {product}\nbackup:\n  root: 'D:\\AbcBackup'\n  sql_backup_path: '\\\\sql.contoso.com\\Bak'\npools:\n  - id: p1\n    fqdn: pool-a.contoso.com\n    file_store: '\\\\fs.contoso.com\\Share'\n    hosts_cms: true\n    backup_pool:\n      fqdn: pool-b.contoso.com\n      backend:\n        server: sql-b.contoso.com\n    replacement_pool:\n      fqdn: pool-c.contoso.com\n{pool_extra}"
+    ))
+}
+
+const EXTRA: &str = "    services:\n      response_groups: true\n    databases:\n      - role: monitoring\n        server: mon.contoso.com\n        names: [LcsCDR]\n    branch_appliances: [sba1.contoso.com]\n";
+
+/// Topologies with databases, Response Groups, branch appliances and the CMS on pool A.
+fn topologies() -> Vec<(String, String)> {
+    vec![
+        ("contoso red".into(), sample("contoso.yaml", "red")),
+        (
+            "minimal sfb2015".into(),
+            checklist(&minimal("sfb2015", EXTRA), "p1"),
+        ),
+        (
+            "minimal lync2013".into(),
+            checklist(&minimal("lync2013", EXTRA), "p1"),
+        ),
+    ]
+}
+
+#[test]
+fn database_restore_asks_the_state_first_and_never_replaces_an_online_database() {
+    let mut checked = 0;
+    for (what, md) in topologies() {
+        let part = item(&md, "Restore the Monitoring, Archiving");
+        let restore = |c: &Cmd| c.name == "sqlcmd.exe" && c.text.contains("-Q $Sql");
+        let state = |c: &Cmd| c.name == "sqlcmd.exe" && c.text.contains("-Q $Query");
+        checked += assert_guarded(&what, part, &restore, &state);
+        for (_, block) in common::powershell_blocks(part) {
+            assert!(block.contains("SELECT state_desc FROM sys.databases"), "{what}");
+            let allow = block
+                .lines()
+                .find(|l| l.contains("-notcontains $State"))
+                .expect("allow list");
+            assert!(!allow.contains("ONLINE"), "{what}: {allow}");
+            assert!(allow.contains("'MISSING', 'SUSPECT'"), "{what}: {allow}");
+        }
+    }
+    assert!(checked >= 7, "only {checked} restore blocks");
+}
+
+#[test]
+fn database_stores_name_their_pools_and_step_8_associates_pool_c() {
+    let md = sample("contoso.yaml", "red");
+    let part = item(&md, "Restore the Monitoring, Archiving");
+    assert!(part.contains("Monitoring store `sql-mon.contoso.com\\MON`"), "{part}");
+    assert!(part.contains("Used by `lyncpool01.contoso.com`"), "{part}");
+    let s8 = item(&md, "Step 8.");
+    assert!(s8.contains("Associate pool C with these stores"), "{s8}");
+    assert!(s8.contains("Monitoring: `sql-mon.contoso.com\\MON`"), "{s8}");
+    assert!(!s8.contains("Persistent Chat: "), "{s8}");
+    // Without databases, step 8 has no association line.
+    let md = sample("contoso.yaml", "dub");
+    assert!(!item(&md, "Step 8.").contains("Associate pool C"));
+}
+
+#[test]
+fn step_2_fallback_checks_pool_b_sql_and_asks_for_a_typed_confirmation() {
+    let mut checked = 0;
+    for (what, md) in topologies() {
+        let s2 = item(&md, "Step 2.");
+        let clean = with_param("Install-CsDatabase", "Clean");
+        checked += assert_guarded(&what, s2, &clean, &|c: &Cmd| {
+            c.name == "sqlcmd.exe" && c.text.contains("sys.databases")
+        });
+        assert_guarded(&what, s2, &clean, &named("Read-Host"));
+        assert_guarded(&what, s2, &named("Move-CsManagementServer"), &named("Read-Host"));
+        assert!(s2.contains("N''xds'', N''lis''"), "{what}");
+        assert!(s2.contains("every configuration change made after it is lost"));
+    }
+    assert_eq!(checked, 3);
+    // With a mirror, both SQL instances are asked and the lost mirror is explained.
+    let md = sample("contoso.yaml", "red");
+    let s2 = item(&md, "Step 2.");
+    assert!(s2.contains("$SqlTargets = @('sqlbe02.contoso.com\\RTC', 'sqlbe02m.contoso.com\\RTC')"));
+    assert!(s2.contains("Afterwards the CMS has no mirror"));
+}
+
+#[test]
+fn step_19_refuses_without_the_step_16_export_and_matching_counts_on_pool_c() {
+    let mut checked = 0;
+    for (what, md) in topologies() {
+        let s19 = item(&md, "Step 19.");
+        let remove = with_param("Export-CsRgsConfiguration", "RemoveExportedConfiguration");
+        checked += assert_guarded(&what, s19, &remove, &|c: &Cmd| {
+            c.name == "Test-Path" && c.text.contains("$RgsStep16 ")
+        });
+        assert_guarded(&what, s19, &remove, &|c: &Cmd| {
+            c.name == "Get-CsRgsWorkflow" && c.text.contains("$OnC")
+        });
+        for kind in ["Get-CsRgsWorkflow", "Get-CsRgsQueue", "Get-CsRgsAgentGroup"] {
+            assert_guarded(&what, s19, &remove, &named(kind));
+        }
+        assert!(s19.contains("put them back on pool B with: Import-CsRgsConfiguration"));
+        // Step 16 writes the counts step 19 reads.
+        let s16 = item(&md, "Step 16.");
+        assert!(s16.contains("$RgsStep16Counts = Join-Path $Work 'RgsExport-Step16-counts.csv'"));
+        assert!(s19.contains("$RgsStep16Counts = Join-Path $Work 'RgsExport-Step16-counts.csv'"));
+        assert!(s16.contains("Export-Csv -LiteralPath $RgsStep16Counts"));
+    }
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn step_21_removes_nothing_without_step_13s_marker() {
+    let mut checked = 0;
+    for (what, md) in topologies() {
+        let s21 = item(&md, "Step 21.");
+        checked += assert_guarded(
+            &what,
+            s21,
+            &named("Remove-CsUserStoreBackupData"),
+            &|c: &Cmd| c.name == "Test-Path" && c.text.contains("$Imported"),
+        );
+        let s13 = item(&md, "Step 13.");
+        let marker = "$Imported = Join-Path $Work 'UserData-Step13-imported.csv'";
+        assert!(s13.contains(marker), "{what}");
+        assert!(s21.contains(marker), "{what}");
+        // The marker is written after the import, in the same block, in both import blocks.
+        let mut writes = 0;
+        for (_, block) in common::powershell_blocks(s13) {
+            let cmds = commands(&block);
+            if let Some(import) = cmds.iter().find(|c| c.name == "Import-CsUserData") {
+                let write = cmds
+                    .iter()
+                    .find(|c| c.name == "Export-Csv" && c.text.contains("$Imported"))
+                    .expect("marker written");
+                assert!(import.at < write.at);
+                assert!(import.params.iter().any(|p| p == "ErrorAction"));
+                writes += 1;
+            }
+        }
+        assert_eq!(writes, 2, "{what}");
+    }
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn step_27_saves_the_user_list_before_stopping_the_appliance() {
+    let mut checked = 0;
+    for (what, md) in topologies() {
+        let s27 = item(&md, "Step 27.");
+        checked += assert_guarded(
+            &what,
+            s27,
+            &named("Stop-CsWindowsService"),
+            &|c: &Cmd| c.name == "Export-Csv" && c.text.contains("$SbaUsers"),
+        );
+        // The saved list is read back before the stop too.
+        assert_guarded(&what, s27, &named("Stop-CsWindowsService"), &|c: &Cmd| {
+            c.name == "Import-Csv" && c.text.contains("$SbaUsers")
+        });
+    }
+    assert!(checked >= 4, "contoso has two appliances: {checked}");
+}
+
+#[test]
+fn step_29_moves_back_without_force_once_the_appliance_runs() {
+    let mut checked = 0;
+    for (what, md) in topologies() {
+        let s29 = item(&md, "Step 29.");
+        checked += assert_guarded(&what, s29, &named("Move-CsUser"), &|c: &Cmd| {
+            c.name == "Get-CsWindowsService" && c.text.contains("-ComputerName $Sba")
+        });
+        for (_, block) in common::powershell_blocks(s29) {
+            for c in commands(&block).iter().filter(|c| c.name == "Move-CsUser") {
+                assert!(!c.params.iter().any(|p| p == "Force"), "{what}: {}", c.text);
+            }
+        }
+        assert!(s29.contains("confirm the contact list"), "{what}");
+    }
+    assert!(checked >= 4);
+}
+
+#[test]
+fn loops_that_move_objects_pass_confirm_false() {
+    let movers = [
+        "Move-CsUser",
+        "Move-CsConferenceDirectory",
+        "Move-CsApplicationEndpoint",
+        "Move-CsCommonAreaPhone",
+        "Move-CsAnalogDevice",
+        "Move-CsExUmContact",
+        "Move-CsMeetingRoom",
+        "Remove-CsUserStoreBackupData",
+    ];
+    let mut seen = 0;
+    for (what, md) in topologies() {
+        for (line, block) in common::powershell_blocks(&md) {
+            for c in commands(&block) {
+                if movers.contains(&c.name.as_str()) {
+                    assert!(
+                        c.text.contains("-Confirm:$false"),
+                        "{what}: line {line}: {}",
+                        c.text
+                    );
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 20, "{seen}");
+}
+
+#[test]
+fn step_4_keeps_pool_b_settings_unless_the_topology_says_b_has_none() {
+    // contoso red: pool B is described and runs Response Groups: keep.
+    let md = sample("contoso.yaml", "red");
+    let s4 = item(&md, "Step 4.");
+    let import = commands(&common::powershell_blocks(s4).last().expect("block").1)
+        .into_iter()
+        .find(|c| c.name == "Import-CsRgsConfiguration")
+        .expect("import");
+    assert!(!import.params.iter().any(|p| p == "ReplaceExistingRgsSettings"));
+    assert!(s4.contains("are kept, because the topology says pool B runs Response Groups"));
+    let s17 = item(&md, "Step 17.");
+    assert!(s17.contains("Set-CsRgsConfiguration -Identity ('service:ApplicationServer:' + $PoolC) @Options"));
+    assert!(s17.contains("Join-Path $Set 'ResponseGroups\\RgsSettings.xml'"));
+    // Pool B not described: keep too, and say why.
+    let md = checklist(&minimal("sfb2015", EXTRA), "p1");
+    let s4 = item(&md, "Step 4.");
+    assert!(s4.contains("does not describe pool B"), "{s4}");
+    assert!(!s4.contains("-FileName (Join-Path $Set 'ResponseGroups\\RgsConfiguration.zip') -ReplaceExistingRgsSettings"));
+    // Pool B described without Response Groups: replacing is fine.
+    let t = "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\AbcBackup'\npools:\n  - id: a\n    fqdn: pool-a.contoso.com\n    file_store: '\\\\fs.contoso.com\\A'\n    backup_pool:\n      fqdn: pool-b.contoso.com\n    services:\n      response_groups: true\n  - id: b\n    fqdn: pool-b.contoso.com\n    file_store: '\\\\fs.contoso.com\\B'\n    backup_pool:\n      fqdn: pool-a.contoso.com\n";
+    let md = checklist(&common::load_text(t), "a");
+    let s4 = item(&md, "Step 4.");
+    assert!(s4.contains("are replaced by pool A's, because the topology says pool B runs no Response Groups"), "{s4}");
+    assert!(s4.contains("-ReplaceExistingRgsSettings\n"), "{s4}");
+    assert!(item(&md, "Step 17.").contains("-FileName $RgsStep16 -ReplaceExistingRgsSettings"));
+}
+
+#[test]
+fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
+    for (what, md) in [
+        ("contoso red", sample("contoso.yaml", "red")),
+        (
+            "minimal",
+            checklist(
+                &minimal(
+                    "lync2013",
+                    "    services:\n      announcements: true\n      call_park: true\n",
+                ),
+                "p1",
+            ),
+        ),
+    ] {
+        for n in ["Step 6.", "Step 20."] {
+            let s = item(&md, n);
+            assert!(
+                s.contains("Get-CsAnnouncement -Identity ('ApplicationServer:' + $PoolA)"),
+                "{what} {n}"
+            );
+            assert!(s.contains("[string]$Service.Value -eq $PoolA"), "{what} {n}");
+            // A re-run skips what exists: the lookup of the target comes before the creation.
+            let checked = assert_guarded_skip(s);
+            assert_eq!(checked, 1, "{what} {n}");
+        }
+        let s14 = item(&md, "Step 14.");
+        assert!(s14.contains(
+            "Get-CsCallParkOrbit | Where-Object { [string]$_.CallParkServiceId -eq ('ApplicationServer:' + $PoolA)"
+        ), "{what}");
+    }
+}
+
+/// The announcement block looks up the target's announcements before creating any.
+fn assert_guarded_skip(text: &str) -> usize {
+    let mut n = 0;
+    for (_, block) in common::powershell_blocks(text) {
+        let cmds = commands(&block);
+        let Some(new) = cmds.iter().find(|c| c.name == "New-CsAnnouncement") else {
+            continue;
+        };
+        let existing = cmds
+            .iter()
+            .find(|c| c.name == "Get-CsAnnouncement" && c.text.contains("$Target"))
+            .expect("lookup of the target");
+        assert!(existing.at < new.at);
+        assert!(block.contains("if ($Existing -contains [string]$Ann.Name)"));
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn the_guard_checker_catches_an_unguarded_block() {
+    let md = "```powershell\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\n```\n";
+    let clean = with_param("Install-CsDatabase", "Clean");
+    let r = std::panic::catch_unwind(|| assert_guarded("bad", md, &clean, &named("Read-Host")));
+    assert!(r.is_err(), "guard after the command must fail");
+    let md = "```powershell\n$T = Read-Host -Prompt 'x'\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n```\n";
+    let r = std::panic::catch_unwind(|| assert_guarded("bad", md, &clean, &named("Read-Host")));
+    assert!(r.is_err(), "a guard without a throw must fail");
+    let md = "```powershell\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n```\n";
+    assert_eq!(assert_guarded("ok", md, &clean, &named("Read-Host")), 1);
+}
