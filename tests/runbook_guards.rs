@@ -440,3 +440,92 @@ fn the_guard_checker_catches_an_unguarded_block() {
     let md = "```powershell\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n```\n";
     assert_eq!(assert_guarded("ok", md, &clean, &named("Read-Host")), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Topology facts that change the runbook (issue #9, part 4).
+
+#[test]
+fn standard_pool_a_fills_in_pool_b_rtc_instead_of_a_placeholder() {
+    let t = "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\AbcBackup'\npools:\n  - id: se1\n    fqdn: se1.contoso.com\n    edition: standard\n    file_store: '\\\\se1.contoso.com\\Share'\n    hosts_cms: true\n    backup_pool:\n      fqdn: se2.contoso.com\n    replacement_pool:\n      fqdn: se3.contoso.com\n      edition: standard\n";
+    let md = checklist(&common::load_text(t), "se1");
+    assert!(!md.contains("MISSING-"), "{md}");
+    assert!(!md.contains("## Values still missing"));
+    let s2 = item(&md, "Step 2.");
+    assert!(s2.contains(
+        "Invoke-CsManagementServerFailover -BackupSqlServerFqdn 'se2.contoso.com' -BackupSqlInstanceName 'rtc' -Force -Verbose"
+    ), "{s2}");
+    assert!(s2.contains("$SqlTargets = @('se2.contoso.com\\rtc')"), "{s2}");
+    assert!(s2.contains("its own local SQL Server Express instance `rtc`"), "{s2}");
+    assert!(md.contains("`se2.contoso.com\\rtc` (Standard Edition: its local instance)"));
+    // An Enterprise pool A without a back end still gets placeholders.
+    let e = t.replace("    edition: standard\n    file_store", "    file_store").replace("      edition: standard\n", "");
+    let md = checklist(&common::load_text(&e), "se1");
+    assert!(md.contains("'MISSING-pool-B-backend-SQL-server'"));
+}
+
+/// Every block holding a placeholder throws at its first line, naming the `--set` to use.
+#[test]
+fn blocks_that_need_a_missing_value_throw_at_their_first_line() {
+    let without_c = sample("fabrikam-sfb2019.yaml", "sea1");
+    let no_backend = checklist(
+        &common::load_text("format: 1\nproduct: lync2013\nbackup:\n  root: '\\\\bk.contoso.com\\B'\npools:\n  - id: p1\n    fqdn: pool-a.contoso.com\n    file_store: '\\\\fs.contoso.com\\Share'\n    hosts_cms: unknown\n    backup_pool:\n      fqdn: pool-b.contoso.com\n"),
+        "p1",
+    );
+    for (what, md, needs) in [
+        ("sea1", &without_c, vec!["--set pools.sea1.replacement_pool.fqdn=<value>"]),
+        (
+            "p1",
+            &no_backend,
+            vec![
+                "--set pools.p1.replacement_pool.fqdn=<value>",
+                "--set pools.p1.backup_pool.backend.server=<value>",
+            ],
+        ),
+    ] {
+        let mut stopped = 0;
+        for (line, block) in common::powershell_blocks(md) {
+            let first = block.lines().next().unwrap_or("").trim();
+            if block.contains("'MISSING-") {
+                assert!(
+                    first.starts_with("throw 'This block needs values the topology lacks. Render the runbook again with --set pools."),
+                    "{what}: block at line {line}:\n{block}"
+                );
+                assert!(first.contains("--set pools."), "{first}");
+                stopped += 1;
+            } else {
+                assert!(!first.starts_with("throw 'This block needs"), "{what}: {line}");
+            }
+        }
+        assert!(stopped > 10, "{what}: {stopped}");
+        for n in &needs {
+            assert!(md.contains(n), "{what}: {n}");
+        }
+        assert!(md.contains("What you can run now:"), "{what}");
+    }
+    assert!(without_c.contains("P1 to P4 and steps 1 to 7 now"));
+    assert!(without_c.contains("Stop before step 8"));
+    assert!(no_backend.contains("stop at step 2 if step 1 shows the CMS on pool A"));
+    // Steps 1 to 7 of a runbook without pool C run: no block before step 8 throws.
+    let before_8 = &without_c[..without_c.find("**Step 8.").expect("step 8")];
+    assert!(!before_8.contains("throw 'This block needs"));
+    // A complete runbook has no such line.
+    assert!(!sample("contoso.yaml", "red").contains("throw 'This block needs"));
+}
+
+#[test]
+fn p2_never_picks_a_future_set_silently_and_explains_a_local_root() {
+    for (what, md) in [
+        ("contoso red", sample("contoso.yaml", "red")),
+        ("litware", sample("litware-standard.yaml", "sfbse01")),
+    ] {
+        let p2 = item(&md, "P2.");
+        let block = &common::powershell_blocks(p2)[0].1;
+        let cmds = commands(block);
+        let parse = block.find("[DateTime]::ParseExact($_.Name, 'yyyyMMdd''T''HHmmss''Z''', $Culture, $Styles) -gt $Now.AddMinutes(10)").expect("future check");
+        let pick = block.find("$Set = (").expect("pick");
+        assert!(parse < pick, "{what}");
+        assert!(block[pick..].lines().next().expect("line").contains("$FutureNames -notcontains $_.FullName"));
+        assert!(cmds.iter().any(|c| c.name == "Write-Warning" && c.text.contains("dated in the future")));
+        assert!(p2.contains("is a local path: it means that drive of the computer where the block runs"), "{what}");
+    }
+}

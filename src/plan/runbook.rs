@@ -80,7 +80,6 @@ fn sql_args(r: &SqlRef) -> SqlArgs {
 /// The value of every part that has one, under the name its template binds.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunbookPlan {
-    pub header: Header,
     pub missing_values: MissingValues,
     pub p2: FindBackupSet,
     pub step01: CmsStep,
@@ -117,7 +116,6 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
         branch: branch(ctx),
     };
     RunbookPlan {
-        header: header(ctx),
         missing_values: missing_values(ctx),
         p2: find_backup_set(ctx),
         step01: CmsStep {
@@ -161,36 +159,29 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
     }
 }
 
-/// `header.md`: the title, the pool table and the diagram.
-#[derive(Debug, Clone, Serialize)]
-pub struct Header {
-    /// Pool B's edition differs from pool C's (both known).
-    pub edition_mismatch: bool,
-}
-
-fn header(ctx: &PoolCtx) -> Header {
-    Header {
-        edition_mismatch: match (ctx.partner, ctx.pool.replacement_pool.as_ref()) {
-            (Some(b), Some(c)) => b.edition != c.edition,
-            _ => false,
-        },
-    }
-}
-
 /// `missing-values.md`: every placeholder, in the order the runbook first uses them.
 #[derive(Debug, Clone, Serialize)]
 pub struct MissingValues {
     pub placeholder_marker: &'static str,
     /// Empty: no placeholder anywhere.
     pub missing: Vec<MissingValue>,
+    /// Pool C's FQDN is missing: steps 8 and later cannot run.
+    pub pool_c_missing: bool,
+    /// Pool B's back end is missing: step 2 cannot run.
+    pub backend_missing: bool,
 }
 
 fn missing_values(ctx: &PoolCtx) -> MissingValues {
     let mut missing: Vec<MissingValue> = pool_c_missing(ctx).into_iter().collect();
-    missing.extend(backend(ctx).1);
+    let pool_c_missing = !missing.is_empty();
+    let backend_missing = backend(ctx).1;
+    let backend_is_missing = !backend_missing.is_empty();
+    missing.extend(backend_missing);
     MissingValues {
         placeholder_marker: PLACEHOLDER_MARKER,
         missing,
+        pool_c_missing,
+        backend_missing: backend_is_missing,
     }
 }
 
@@ -217,12 +208,23 @@ fn pool_c_missing(ctx: &PoolCtx) -> Option<MissingValue> {
 pub struct FindBackupSet {
     /// Folders searched for backup sets: the root, then each copy location.
     pub set_locations: Vec<String>,
+    /// The locations that are local paths (a drive letter, not a UNC share).
+    pub local_locations: Vec<String>,
+    /// .NET format of a set name, to read its date.
+    pub set_name_format: &'static str,
 }
 
 fn find_backup_set(ctx: &PoolCtx) -> FindBackupSet {
     let b = &ctx.topology.backup;
+    let set_locations: Vec<String> = std::iter::once(&b.root).chain(&b.copies).cloned().collect();
     FindBackupSet {
-        set_locations: std::iter::once(&b.root).chain(&b.copies).cloned().collect(),
+        local_locations: set_locations
+            .iter()
+            .filter(|l| !l.starts_with("\\\\"))
+            .cloned()
+            .collect(),
+        set_locations,
+        set_name_format: super::LAYOUT.set_name_format,
     }
 }
 
@@ -276,7 +278,7 @@ fn cms_failover(ctx: &PoolCtx) -> CmsFailover {
 /// and step 2 may be needed.
 fn backend(ctx: &PoolCtx) -> (SqlArgs, Vec<MissingValue>) {
     let pool = ctx.pool;
-    match &pool.backup_pool.backend {
+    match &super::pool_b_backend(pool) {
         Some(b) => (sql_args(b), Vec::new()),
         None if pool.hosts_cms != HostsCms::No => {
             let server = placeholder("pool-B-backend-SQL-server");
