@@ -529,3 +529,144 @@ fn p2_never_picks_a_future_set_silently_and_explains_a_local_root() {
         assert!(p2.contains("is a local path: it means that drive of the computer where the block runs"), "{what}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A check after every step that can fail silently (issue #9, part 2): each prints OK or throws.
+
+/// Some block of `text` calls `cmd`, throws after it, and ends by printing a line starting `'OK`.
+fn assert_checked(what: &str, text: &str, cmd: &str) {
+    let ok = common::powershell_blocks(text).into_iter().any(|(_, block)| {
+        let Some(at) = commands(&block).into_iter().find(|c| c.name == cmd).map(|c| c.at) else {
+            return false;
+        };
+        let last = block.lines().last().unwrap_or("").trim().to_string();
+        throws(&block).iter().any(|t| *t > at) && last.starts_with("'OK")
+    });
+    assert!(ok, "{what}: no block checks with {cmd} and prints OK or throws:\n{text}");
+}
+
+#[test]
+fn steps_that_can_fail_silently_print_ok_or_stop() {
+    for (what, md) in topologies()
+        .into_iter()
+        .chain([("litware".to_string(), sample("litware-standard.yaml", "sfbse01"))])
+    {
+        assert_checked(&what, item(&md, "Step 2."), "Get-CsManagementStoreReplicationStatus");
+        let s7 = item(&md, "Step 7.");
+        assert_checked(&what, s7, "Test-CsRegistration");
+        assert!(s7.contains("Test-CsRegistration -TargetFqdn $PoolB"), "{what}");
+        let s15 = item(&md, "Step 15.");
+        for t in ["Test-CsRegistration", "Test-CsIM", "Test-CsAVConference"] {
+            assert_checked(&what, s15, t);
+            assert!(s15.contains(&format!("{t} -TargetFqdn $PoolC")), "{what} {t}");
+        }
+        let s26 = item(&md, "Step 26.");
+        assert_checked(&what, s26, "Get-CsBackupServiceStatus");
+        assert!(s26.contains("$Module.PSObject.Properties['ExportStatus']"), "{what}");
+        assert!(s26.contains("@('SteadyState', 'FinalState') -contains $Export"), "{what}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every cmdlet and parameter of the runbook is in tests/cmdlets.tsv for the product.
+
+/// tests/cmdlets.tsv: (cmdlet, parameter) lower-cased to versions; parameter `*` is the cmdlet.
+fn cmdlet_table() -> std::collections::BTreeMap<(String, String), Vec<String>> {
+    let text = std::fs::read_to_string(common::root().join("tests/cmdlets.tsv")).expect("tsv");
+    let mut t = std::collections::BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 3, "bad row {line:?}");
+        let key = (f[0].to_ascii_lowercase(), f[1].to_ascii_lowercase());
+        let versions = f[2].split(',').map(String::from).collect();
+        assert!(t.insert(key, versions).is_none(), "duplicate row {line:?}");
+    }
+    t
+}
+
+fn is_cs_cmdlet(name: &str) -> bool {
+    name.split_once('-').is_some_and(|(verb, noun)| {
+        !verb.is_empty()
+            && verb.chars().all(|c| c.is_ascii_alphabetic())
+            && noun.len() > 2
+            && noun.starts_with("Cs")
+            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
+    })
+}
+
+/// PowerShell's common parameters, which every cmdlet takes (about_CommonParameters).
+const COMMON: &[&str] = &["erroraction", "errorvariable", "verbose", "debug", "warningaction", "warningvariable", "outvariable", "outbuffer"];
+
+/// Unknown (cmdlet, parameter) pairs of a runbook for product key `v` (L13, S15, S19).
+fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
+    let table = cmdlet_table();
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for (line, block) in common::powershell_blocks(md) {
+        for c in commands(&block) {
+            if !is_cs_cmdlet(&c.name) {
+                continue;
+            }
+            let cmd = c.name.to_ascii_lowercase();
+            match table.get(&(cmd.clone(), "*".into())) {
+                Some(vs) if vs.iter().any(|x| x == v) => {}
+                _ => {
+                    bad.push(format!("{}\t*\t(line {line})", c.name));
+                    continue;
+                }
+            }
+            for p in &c.params {
+                let p = p.to_ascii_lowercase();
+                if COMMON.contains(&p.as_str()) {
+                    continue;
+                }
+                checked += 1;
+                match table.get(&(cmd.clone(), p.clone())) {
+                    Some(vs) if vs.iter().any(|x| x == v) => {}
+                    _ => bad.push(format!("{}\t{p}\t(line {line})", c.name)),
+                }
+            }
+        }
+    }
+    (bad, checked)
+}
+
+#[test]
+fn every_runbook_cmdlet_and_parameter_is_in_the_table() {
+    let mut all = Vec::new();
+    let mut checked = 0;
+    let mut cases: Vec<(String, Loaded)> = common::samples()
+        .into_iter()
+        .map(|s| (s.display().to_string(), common::load_path(&s)))
+        .collect();
+    for p in ["lync2013", "sfb2015", "sfb2019"] {
+        cases.push((format!("minimal {p}"), minimal(p, EXTRA)));
+    }
+    for (what, loaded) in cases {
+        let v = match loaded.topology.product {
+            abc_failover::model::Product::Lync2013 => "L13",
+            abc_failover::model::Product::Sfb2015 => "S15",
+            abc_failover::model::Product::Sfb2019 => "S19",
+        };
+        for pool in &loaded.topology.pools {
+            let md = checklist(&loaded, &pool.effective_id());
+            let (bad, n) = unknown_parameters(&md, v);
+            checked += n;
+            all.extend(bad.into_iter().map(|b| format!("{what} {v}: {b}")));
+        }
+    }
+    all.sort();
+    all.dedup();
+    assert!(all.is_empty(), "not in tests/cmdlets.tsv:\n{}", all.join("\n"));
+    assert!(checked > 300, "only {checked} parameters checked");
+}
+
+#[test]
+fn the_table_check_refuses_an_unknown_parameter() {
+    let md = "```powershell\nMove-CsUser -Identity $U -Target $T -NoSuchSwitch\n```\n";
+    let (bad, _) = unknown_parameters(md, "L13");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    let md = "```powershell\nGet-CsCallParkOrbit -Type GroupPickup\n```\n";
+    assert_eq!(unknown_parameters(md, "L13").0.len(), 1);
+    assert!(unknown_parameters(md, "S15").0.is_empty());
+}
