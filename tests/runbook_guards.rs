@@ -670,3 +670,164 @@ fn the_table_check_refuses_an_unknown_parameter() {
     assert_eq!(unknown_parameters(md, "L13").0.len(), 1);
     assert!(unknown_parameters(md, "S15").0.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rest of a real failover (issue #9, part 3) and the files it reads.
+
+fn script(loaded: &Loaded, id: &str) -> String {
+    let a = common::render(loaded);
+    common::text(&a[&format!("{id}/backup-{id}.ps1")])
+}
+
+/// `Join-Path $Set '<relative>'` literals of a runbook.
+fn set_paths(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, block) in common::powershell_blocks(md) {
+        let mut rest = block.as_str();
+        while let Some(i) = rest.find("Join-Path $Set '") {
+            let tail = &rest[i + "Join-Path $Set '".len()..];
+            let end = tail.find('\'').expect("closing quote");
+            out.push(tail[..end].to_string());
+            rest = &tail[end..];
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn the_runbook_reads_only_files_the_backup_script_writes() {
+    let layout = serde_json::to_value(abc_failover::plan::LAYOUT).expect("layout");
+    let names: Vec<String> = layout
+        .as_object()
+        .expect("object")
+        .values()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    let mut checked = 0;
+    let mut cases: Vec<Loaded> = common::samples().iter().map(|s| common::load_path(s)).collect();
+    cases.push(minimal("sfb2015", EXTRA));
+    for loaded in &cases {
+        for pool in &loaded.topology.pools {
+            let id = pool.effective_id();
+            let md = checklist(loaded, &id);
+            let ps = script(loaded, &id);
+            for path in set_paths(&md) {
+                checked += 1;
+                let var = if let Some(name) = names.iter().find(|n| **n == path) {
+                    // The script assigns the name to a variable and uses that variable.
+                    let line = ps
+                        .lines()
+                        .find(|l| l.ends_with(&format!(" = '{}'", name.replace('\'', "''"))))
+                        .unwrap_or_else(|| panic!("{id}: the script never names {path}"));
+                    line.split(" = ").next().expect("variable").to_string()
+                } else if path.starts_with(abc_failover::plan::LAYOUT.branch_users_csv_prefix) {
+                    "$BranchUsersCsvPrefix".to_string()
+                } else if let Some(bak) = path.strip_prefix(&format!("{}\\", abc_failover::plan::LAYOUT.databases_dir)) {
+                    assert!(ps.contains(&format!("'{bak}'")), "{id}: the script never writes {bak}");
+                    "$DatabasesDir".to_string()
+                } else {
+                    panic!("{id}: the runbook reads {path}, which is no name of LAYOUT");
+                };
+                assert!(
+                    ps.matches(var.as_str()).count() >= 2,
+                    "{id}: {var} ({path}) is named but never used by the backup script"
+                );
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} set paths");
+}
+
+#[test]
+fn the_inventory_saves_what_the_new_blocks_read() {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let ps = script(&loaded, "red");
+    for (var, call) in [
+        ("$SimpleUrlsCsv", "Get-CsSimpleUrlConfiguration"),
+        ("$WebServicesCsv", "Get-CsService -WebServer -PoolFqdn $PoolFqdn"),
+        ("$CertificatesCsv", "Get-CsCertificate"),
+        ("$TrunksCsv", "Get-CsTrunk"),
+        ("$PstnGatewaysCsv", "Get-CsService -PstnGateway"),
+        ("$MediationServersCsv", "Get-CsService -MediationServer"),
+        ("$EdgeServersCsv", "Get-CsService -EdgeServer"),
+    ] {
+        assert!(ps.contains(&format!("-Relative {var}")), "{var}");
+        assert!(ps.contains(call), "{call}");
+    }
+    // Never a private key: only these certificate properties are saved.
+    assert!(ps.contains("Select-Object -Property Use, Thumbprint, Subject, Issuer, NotAfter"));
+    assert!(!ps.to_lowercase().contains("privatekey"));
+}
+
+/// Offset of the item whose title contains `title`.
+fn at(md: &str, title: &str) -> usize {
+    md.find(&format!("**{title}"))
+        .unwrap_or_else(|| panic!("no item {title:?}"))
+}
+
+#[test]
+fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
+    for (what, md) in [
+        ("contoso red", sample("contoso.yaml", "red")),
+        ("litware", sample("litware-standard.yaml", "sfbse01")),
+        ("minimal", checklist(&minimal("lync2013", EXTRA), "p1")),
+    ] {
+        let s7 = at(&md, "Step 7.");
+        assert!(at(&md, "Before step 7. Re-home pool A's PSTN trunks") < s7, "{what}");
+        assert!(at(&md, "Before or right after step 7. Point pool A's DNS") < s7, "{what}");
+        let (s8, s9) = (at(&md, "Step 8."), at(&md, "Step 9."));
+        let certs = at(&md, "With step 8. Certificates for pool C");
+        assert!(s8 < certs && certs < s9, "{what}");
+        let (s15, s16) = (at(&md, "Step 15."), at(&md, "Step 16."));
+        for t in [
+            "After step 15. Point pool A's DNS",
+            "After step 15. Re-home the PSTN",
+            "After step 15. Exchange Unified Messaging",
+            "After step 15 (optional). Point the Edge",
+        ] {
+            let a = at(&md, t);
+            assert!(s15 < a && a < s16, "{what}: {t}");
+        }
+        // Each decides at run time and prints OK or stops.
+        let pstn = item(&md, "Before step 7. Re-home");
+        assert!(pstn.contains("Nothing to do."), "{what}");
+        assert_checked_any(what, pstn, "Get-CsTrunk");
+        assert!(item(&md, "After step 15. Re-home").contains("$Old = @($PoolA, $PoolB)"));
+        let dns_b = item(&md, "Before or right after step 7. Point");
+        assert_checked(what, dns_b, "Get-CsSipDomain");
+        assert!(dns_b.contains("Export-Csv -LiteralPath $Saved"), "{what}");
+        let dns_c = item(&md, "After step 15. Point pool A's DNS");
+        assert_checked(what, dns_c, "Get-CsSipDomain");
+        assert!(dns_c.contains("if (Test-Path -LiteralPath $Saved) { $Names += @(Import-Csv -LiteralPath $Saved) }"));
+        assert_checked(what, item(&md, "With step 8. Certificates"), "Get-CsCertificate");
+        let um = item(&md, "After step 15. Exchange Unified");
+        assert!(um.contains("ExchUcUtil.ps1") && um.contains("Nothing to do."), "{what}");
+        // Step 22 lists what still names pool A first.
+        let s22 = item(&md, "Step 22.");
+        assert_checked(what, s22, "Get-CsService");
+        assert!(at(&md, "Step 22.") < at(&md, "Step 23."));
+        let fin = item(&md, "Final checks");
+        assert!(fin.contains("Move-CsManagementServer"), "{what}");
+        assert!(fin.contains("Get-CsBackupServiceStatus -PoolFqdn $PoolB -Category CMS"));
+    }
+    // Branch appliances: step 22 says to re-home them first.
+    let md = sample("contoso.yaml", "red");
+    assert!(item(&md, "Step 22.").contains("Do steps 27 and 28 now"));
+    assert!(!item(&sample("litware-standard.yaml", "sfbse01"), "Step 22.").contains("Do steps 27 and 28 now"));
+    // Edge to pool C only with Edge pools.
+    assert!(item(&md, "After step 15 (optional)").contains("Set-CsEdgeServer -Identity ('EdgeServer:' + 'edgepool01.contoso.com') -Registrar ('Registrar:' + $PoolC)"));
+    assert!(item(&sample("litware-standard.yaml", "sfbse01"), "After step 15 (optional)").contains("Not needed for this pool"));
+}
+
+/// Like `assert_checked`, for blocks whose OK line is inside an if/else.
+fn assert_checked_any(what: &str, text: &str, cmd: &str) {
+    let ok = common::powershell_blocks(text).into_iter().any(|(_, block)| {
+        let Some(at) = commands(&block).into_iter().find(|c| c.name == cmd).map(|c| c.at) else {
+            return false;
+        };
+        throws(&block).iter().any(|t| *t > at) && block[at..].contains("'OK")
+    });
+    assert!(ok, "{what}: no block checks with {cmd}:\n{text}");
+}
