@@ -1120,7 +1120,8 @@ fn error_pool_c_edition_defaulted_differs_from_a_standard_pool_b() {
     let r = validate_text(&y, &[]);
     assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
     assert!(
-        r.stderr.contains("pool C's edition (enterprise) differs from pool B's (standard)"),
+        r.stderr
+            .contains("pool C's edition (enterprise) differs from pool B's (standard)"),
         "{}",
         r.stderr
     );

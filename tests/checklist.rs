@@ -277,7 +277,10 @@ fn step_17_imports_the_step_16_export_into_pool_c_with_overwrite_owner() {
         "{s19}"
     );
     // Step 19 reads the step-16 export only to check it exists; it never removes with it.
-    assert!(s19.contains(&format!("$RgsStep16 = Join-Path $Work '{f16}'")), "{s19}");
+    assert!(
+        s19.contains(&format!("$RgsStep16 = Join-Path $Work '{f16}'")),
+        "{s19}"
+    );
     assert!(!s19.contains("-FileName $RgsStep16"), "{s19}");
 }
 
@@ -623,8 +626,9 @@ fn each_branch_appliance_gets_steps_27_to_29() {
         }
         assert!(code(&step(&md, 27)).contains(&format!("Inventory\\BranchUsers-{sba}.csv")));
     }
-    assert!(code(&step(&md, 29))
-        .contains("Move-CsUser -Identity $User.SipAddress -Target $Sba -Confirm:$false -ErrorAction Stop"));
+    assert!(code(&step(&md, 29)).contains(
+        "Move-CsUser -Identity $User.SipAddress -Target $Sba -Confirm:$false -ErrorAction Stop"
+    ));
     let md = checklist_of(&sample("fabrikam-sfb2019.yaml"), "sea1");
     for n in 27..=29 {
         assert!(

@@ -173,7 +173,10 @@ fn database_restore_asks_the_state_first_and_never_replaces_an_online_database()
         let state = |c: &Cmd| c.name == "sqlcmd.exe" && c.text.contains("-Q $Query");
         checked += assert_guarded(&what, part, &restore, &state);
         for (_, block) in common::powershell_blocks(part) {
-            assert!(block.contains("SELECT state_desc FROM sys.databases"), "{what}");
+            assert!(
+                block.contains("SELECT state_desc FROM sys.databases"),
+                "{what}"
+            );
             let allow = block
                 .lines()
                 .find(|l| l.contains("-notcontains $State"))
@@ -189,11 +192,17 @@ fn database_restore_asks_the_state_first_and_never_replaces_an_online_database()
 fn database_stores_name_their_pools_and_step_8_associates_pool_c() {
     let md = sample("contoso.yaml", "red");
     let part = item(&md, "Restore the Monitoring, Archiving");
-    assert!(part.contains("Monitoring store `sql-mon.contoso.com\\MON`"), "{part}");
+    assert!(
+        part.contains("Monitoring store `sql-mon.contoso.com\\MON`"),
+        "{part}"
+    );
     assert!(part.contains("Used by `lyncpool01.contoso.com`"), "{part}");
     let s8 = item(&md, "Step 8.");
     assert!(s8.contains("Associate pool C with these stores"), "{s8}");
-    assert!(s8.contains("Monitoring: `sql-mon.contoso.com\\MON`"), "{s8}");
+    assert!(
+        s8.contains("Monitoring: `sql-mon.contoso.com\\MON`"),
+        "{s8}"
+    );
     assert!(!s8.contains("Persistent Chat: "), "{s8}");
     // Without databases, step 8 has no association line.
     let md = sample("contoso.yaml", "dub");
@@ -210,7 +219,12 @@ fn step_2_fallback_checks_pool_b_sql_and_asks_for_a_typed_confirmation() {
             c.name == "sqlcmd.exe" && c.text.contains("sys.databases")
         });
         assert_guarded(&what, s2, &clean, &named("Read-Host"));
-        assert_guarded(&what, s2, &named("Move-CsManagementServer"), &named("Read-Host"));
+        assert_guarded(
+            &what,
+            s2,
+            &named("Move-CsManagementServer"),
+            &named("Read-Host"),
+        );
         assert!(s2.contains("N''xds'', N''lis''"), "{what}");
         assert!(s2.contains("every configuration change made after it is lost"));
     }
@@ -286,12 +300,9 @@ fn step_27_saves_the_user_list_before_stopping_the_appliance() {
     let mut checked = 0;
     for (what, md) in topologies() {
         let s27 = item(&md, "Step 27.");
-        checked += assert_guarded(
-            &what,
-            s27,
-            &named("Stop-CsWindowsService"),
-            &|c: &Cmd| c.name == "Export-Csv" && c.text.contains("$SbaUsers"),
-        );
+        checked += assert_guarded(&what, s27, &named("Stop-CsWindowsService"), &|c: &Cmd| {
+            c.name == "Export-Csv" && c.text.contains("$SbaUsers")
+        });
         // The saved list is read back before the stop too.
         assert_guarded(&what, s27, &named("Stop-CsWindowsService"), &|c: &Cmd| {
             c.name == "Import-Csv" && c.text.contains("$SbaUsers")
@@ -357,10 +368,15 @@ fn step_4_keeps_pool_b_settings_unless_the_topology_says_b_has_none() {
         .into_iter()
         .find(|c| c.name == "Import-CsRgsConfiguration")
         .expect("import");
-    assert!(!import.params.iter().any(|p| p == "ReplaceExistingRgsSettings"));
+    assert!(!import
+        .params
+        .iter()
+        .any(|p| p == "ReplaceExistingRgsSettings"));
     assert!(s4.contains("are kept, because the topology says pool B runs Response Groups"));
     let s17 = item(&md, "Step 17.");
-    assert!(s17.contains("Set-CsRgsConfiguration -Identity ('service:ApplicationServer:' + $PoolC) @Options"));
+    assert!(s17.contains(
+        "Set-CsRgsConfiguration -Identity ('service:ApplicationServer:' + $PoolC) @Options"
+    ));
     assert!(s17.contains("Join-Path $Set 'ResponseGroups\\RgsSettings.xml'"));
     // Pool B not described: keep too, and say why.
     let md = checklist(&minimal("sfb2015", EXTRA), "p1");
@@ -371,7 +387,12 @@ fn step_4_keeps_pool_b_settings_unless_the_topology_says_b_has_none() {
     let t = "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\AbcBackup'\npools:\n  - id: a\n    fqdn: pool-a.contoso.com\n    file_store: '\\\\fs.contoso.com\\A'\n    backup_pool:\n      fqdn: pool-b.contoso.com\n    services:\n      response_groups: true\n  - id: b\n    fqdn: pool-b.contoso.com\n    file_store: '\\\\fs.contoso.com\\B'\n    backup_pool:\n      fqdn: pool-a.contoso.com\n";
     let md = checklist(&common::load_text(t), "a");
     let s4 = item(&md, "Step 4.");
-    assert!(s4.contains("are replaced by pool A's, because the topology says pool B runs no Response Groups"), "{s4}");
+    assert!(
+        s4.contains(
+            "are replaced by pool A's, because the topology says pool B runs no Response Groups"
+        ),
+        "{s4}"
+    );
     assert!(s4.contains("-ReplaceExistingRgsSettings\n"), "{s4}");
     assert!(item(&md, "Step 17.").contains("-FileName $RgsStep16 -ReplaceExistingRgsSettings"));
 }
@@ -397,7 +418,10 @@ fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
                 s.contains("Get-CsAnnouncement -Identity ('ApplicationServer:' + $PoolA)"),
                 "{what} {n}"
             );
-            assert!(s.contains("[string]$Service.Value -eq $PoolA"), "{what} {n}");
+            assert!(
+                s.contains("[string]$Service.Value -eq $PoolA"),
+                "{what} {n}"
+            );
             // A re-run skips what exists: the lookup of the target comes before the creation.
             let checked = assert_guarded_skip(s);
             assert_eq!(checked, 1, "{what} {n}");
@@ -454,11 +478,19 @@ fn standard_pool_a_fills_in_pool_b_rtc_instead_of_a_placeholder() {
     assert!(s2.contains(
         "Invoke-CsManagementServerFailover -BackupSqlServerFqdn 'se2.contoso.com' -BackupSqlInstanceName 'rtc' -Force -Verbose"
     ), "{s2}");
-    assert!(s2.contains("$SqlTargets = @('se2.contoso.com\\rtc')"), "{s2}");
-    assert!(s2.contains("its own local SQL Server Express instance `rtc`"), "{s2}");
+    assert!(
+        s2.contains("$SqlTargets = @('se2.contoso.com\\rtc')"),
+        "{s2}"
+    );
+    assert!(
+        s2.contains("its own local SQL Server Express instance `rtc`"),
+        "{s2}"
+    );
     assert!(md.contains("`se2.contoso.com\\rtc` (Standard Edition: its local instance)"));
     // An Enterprise pool A without a back end still gets placeholders.
-    let e = t.replace("    edition: standard\n    file_store", "    file_store").replace("      edition: standard\n", "");
+    let e = t
+        .replace("    edition: standard\n    file_store", "    file_store")
+        .replace("      edition: standard\n", "");
     let md = checklist(&common::load_text(&e), "se1");
     assert!(md.contains("'MISSING-pool-B-backend-SQL-server'"));
 }
@@ -472,7 +504,11 @@ fn blocks_that_need_a_missing_value_throw_at_their_first_line() {
         "p1",
     );
     for (what, md, needs) in [
-        ("sea1", &without_c, vec!["--set pools.sea1.replacement_pool.fqdn=<value>"]),
+        (
+            "sea1",
+            &without_c,
+            vec!["--set pools.sea1.replacement_pool.fqdn=<value>"],
+        ),
         (
             "p1",
             &no_backend,
@@ -493,7 +529,10 @@ fn blocks_that_need_a_missing_value_throw_at_their_first_line() {
                 assert!(first.contains("--set pools."), "{first}");
                 stopped += 1;
             } else {
-                assert!(!first.starts_with("throw 'This block needs"), "{what}: {line}");
+                assert!(
+                    !first.starts_with("throw 'This block needs"),
+                    "{what}: {line}"
+                );
             }
         }
         assert!(stopped > 10, "{what}: {stopped}");
@@ -521,12 +560,23 @@ fn p2_never_picks_a_future_set_silently_and_explains_a_local_root() {
         let p2 = item(&md, "P2.");
         let block = &common::powershell_blocks(p2)[0].1;
         let cmds = commands(block);
-        let parse = block.find("[DateTime]::ParseExact($_.Name, 'yyyyMMdd''T''HHmmss''Z''', $Culture, $Styles) -gt $Now.AddMinutes(10)").expect("future check");
+        let parse = block.find("[DateTime]::TryParseExact($_.Name, 'yyyyMMdd''T''HHmmss''Z''', $Culture, $Styles, [ref]$Stamp) -and $Stamp -gt $Now.AddMinutes(10)").expect("future check");
         let pick = block.find("$Set = (").expect("pick");
         assert!(parse < pick, "{what}");
-        assert!(block[pick..].lines().next().expect("line").contains("$FutureNames -notcontains $_.FullName"));
-        assert!(cmds.iter().any(|c| c.name == "Write-Warning" && c.text.contains("dated in the future")));
-        assert!(p2.contains("is a local path: it means that drive of the computer where the block runs"), "{what}");
+        assert!(block[pick..]
+            .lines()
+            .next()
+            .expect("line")
+            .contains("$FutureNames -notcontains $_.FullName"));
+        assert!(cmds
+            .iter()
+            .any(|c| c.name == "Write-Warning" && c.text.contains("dated in the future")));
+        assert!(
+            p2.contains(
+                "is a local path: it means that drive of the computer where the block runs"
+            ),
+            "{what}"
+        );
     }
 }
 
@@ -535,35 +585,60 @@ fn p2_never_picks_a_future_set_silently_and_explains_a_local_root() {
 
 /// Some block of `text` calls `cmd`, throws after it, and ends by printing a line starting `'OK`.
 fn assert_checked(what: &str, text: &str, cmd: &str) {
-    let ok = common::powershell_blocks(text).into_iter().any(|(_, block)| {
-        let Some(at) = commands(&block).into_iter().find(|c| c.name == cmd).map(|c| c.at) else {
-            return false;
-        };
-        let last = block.lines().last().unwrap_or("").trim().to_string();
-        throws(&block).iter().any(|t| *t > at) && last.starts_with("'OK")
-    });
-    assert!(ok, "{what}: no block checks with {cmd} and prints OK or throws:\n{text}");
+    let ok = common::powershell_blocks(text)
+        .into_iter()
+        .any(|(_, block)| {
+            let Some(at) = commands(&block)
+                .into_iter()
+                .find(|c| c.name == cmd)
+                .map(|c| c.at)
+            else {
+                return false;
+            };
+            let last = block.lines().last().unwrap_or("").trim().to_string();
+            throws(&block).iter().any(|t| *t > at) && last.starts_with("'OK")
+        });
+    assert!(
+        ok,
+        "{what}: no block checks with {cmd} and prints OK or throws:\n{text}"
+    );
 }
 
 #[test]
 fn steps_that_can_fail_silently_print_ok_or_stop() {
-    for (what, md) in topologies()
-        .into_iter()
-        .chain([("litware".to_string(), sample("litware-standard.yaml", "sfbse01"))])
-    {
-        assert_checked(&what, item(&md, "Step 2."), "Get-CsManagementStoreReplicationStatus");
+    for (what, md) in topologies().into_iter().chain([(
+        "litware".to_string(),
+        sample("litware-standard.yaml", "sfbse01"),
+    )]) {
+        assert_checked(
+            &what,
+            item(&md, "Step 2."),
+            "Get-CsManagementStoreReplicationStatus",
+        );
         let s7 = item(&md, "Step 7.");
         assert_checked(&what, s7, "Test-CsRegistration");
-        assert!(s7.contains("Test-CsRegistration -TargetFqdn $PoolB"), "{what}");
+        assert!(
+            s7.contains("Test-CsRegistration -TargetFqdn $PoolB"),
+            "{what}"
+        );
         let s15 = item(&md, "Step 15.");
         for t in ["Test-CsRegistration", "Test-CsIM", "Test-CsAVConference"] {
             assert_checked(&what, s15, t);
-            assert!(s15.contains(&format!("{t} -TargetFqdn $PoolC")), "{what} {t}");
+            assert!(
+                s15.contains(&format!("{t} -TargetFqdn $PoolC")),
+                "{what} {t}"
+            );
         }
         let s26 = item(&md, "Step 26.");
         assert_checked(&what, s26, "Get-CsBackupServiceStatus");
-        assert!(s26.contains("$Module.PSObject.Properties['ExportStatus']"), "{what}");
-        assert!(s26.contains("@('SteadyState', 'FinalState') -contains $Export"), "{what}");
+        assert!(
+            s26.contains("$Module.PSObject.Properties['ExportStatus']"),
+            "{what}"
+        );
+        assert!(
+            s26.contains("@('SteadyState', 'FinalState') -contains $Export"),
+            "{what}"
+        );
     }
 }
 
@@ -574,7 +649,10 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
 fn cmdlet_table() -> std::collections::BTreeMap<(String, String), Vec<String>> {
     let text = std::fs::read_to_string(common::root().join("tests/cmdlets.tsv")).expect("tsv");
     let mut t = std::collections::BTreeMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 3, "bad row {line:?}");
         let key = (f[0].to_ascii_lowercase(), f[1].to_ascii_lowercase());
@@ -595,7 +673,16 @@ fn is_cs_cmdlet(name: &str) -> bool {
 }
 
 /// PowerShell's common parameters, which every cmdlet takes (about_CommonParameters).
-const COMMON: &[&str] = &["erroraction", "errorvariable", "verbose", "debug", "warningaction", "warningvariable", "outvariable", "outbuffer"];
+const COMMON: &[&str] = &[
+    "erroraction",
+    "errorvariable",
+    "verbose",
+    "debug",
+    "warningaction",
+    "warningvariable",
+    "outvariable",
+    "outbuffer",
+];
 
 /// Unknown (cmdlet, parameter) pairs of a runbook for product key `v` (L13, S15, S19).
 fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
@@ -657,7 +744,11 @@ fn every_runbook_cmdlet_and_parameter_is_in_the_table() {
     }
     all.sort();
     all.dedup();
-    assert!(all.is_empty(), "not in tests/cmdlets.tsv:\n{}", all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "not in tests/cmdlets.tsv:\n{}",
+        all.join("\n")
+    );
     assert!(checked > 300, "only {checked} parameters checked");
 }
 
@@ -706,7 +797,10 @@ fn the_runbook_reads_only_files_the_backup_script_writes() {
         .filter_map(|v| v.as_str().map(String::from))
         .collect();
     let mut checked = 0;
-    let mut cases: Vec<Loaded> = common::samples().iter().map(|s| common::load_path(s)).collect();
+    let mut cases: Vec<Loaded> = common::samples()
+        .iter()
+        .map(|s| common::load_path(s))
+        .collect();
     cases.push(minimal("sfb2015", EXTRA));
     for loaded in &cases {
         for pool in &loaded.topology.pools {
@@ -724,8 +818,13 @@ fn the_runbook_reads_only_files_the_backup_script_writes() {
                     line.split(" = ").next().expect("variable").to_string()
                 } else if path.starts_with(abc_failover::plan::LAYOUT.branch_users_csv_prefix) {
                     "$BranchUsersCsvPrefix".to_string()
-                } else if let Some(bak) = path.strip_prefix(&format!("{}\\", abc_failover::plan::LAYOUT.databases_dir)) {
-                    assert!(ps.contains(&format!("'{bak}'")), "{id}: the script never writes {bak}");
+                } else if let Some(bak) =
+                    path.strip_prefix(&format!("{}\\", abc_failover::plan::LAYOUT.databases_dir))
+                {
+                    assert!(
+                        ps.contains(&format!("'{bak}'")),
+                        "{id}: the script never writes {bak}"
+                    );
                     "$DatabasesDir".to_string()
                 } else {
                     panic!("{id}: the runbook reads {path}, which is no name of LAYOUT");
@@ -746,7 +845,10 @@ fn the_inventory_saves_what_the_new_blocks_read() {
     let ps = script(&loaded, "red");
     for (var, call) in [
         ("$SimpleUrlsCsv", "Get-CsSimpleUrlConfiguration"),
-        ("$WebServicesCsv", "Get-CsService -WebServer -PoolFqdn $PoolFqdn"),
+        (
+            "$WebServicesCsv",
+            "Get-CsService -WebServer -PoolFqdn $PoolFqdn",
+        ),
         ("$CertificatesCsv", "Get-CsCertificate"),
         ("$TrunksCsv", "Get-CsTrunk"),
         ("$PstnGatewaysCsv", "Get-CsService -PstnGateway"),
@@ -775,8 +877,14 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
         ("minimal", checklist(&minimal("lync2013", EXTRA), "p1")),
     ] {
         let s7 = at(&md, "Step 7.");
-        assert!(at(&md, "Before step 7. Re-home pool A's PSTN trunks") < s7, "{what}");
-        assert!(at(&md, "Before or right after step 7. Point pool A's DNS") < s7, "{what}");
+        assert!(
+            at(&md, "Before step 7. Re-home pool A's PSTN trunks") < s7,
+            "{what}"
+        );
+        assert!(
+            at(&md, "Before or right after step 7. Point pool A's DNS") < s7,
+            "{what}"
+        );
         let (s8, s9) = (at(&md, "Step 8."), at(&md, "Step 9."));
         let certs = at(&md, "With step 8. Certificates for pool C");
         assert!(s8 < certs && certs < s9, "{what}");
@@ -794,16 +902,30 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
         let pstn = item(&md, "Before step 7. Re-home");
         assert!(pstn.contains("Nothing to do."), "{what}");
         assert_checked_any(what, pstn, "Get-CsTrunk");
-        assert!(item(&md, "After step 15. Re-home").contains("$Old = @($PoolA, $PoolB)"));
+        let pstn_c = item(&md, "After step 15. Re-home");
+        assert!(
+            pstn_c.contains("((Test-Names $_ $PoolB) -and $OfA -contains [string]$_.Identity)"),
+            "{what}"
+        );
+        assert!(pstn.contains("Export-Csv -LiteralPath $Saved"), "{what}");
         let dns_b = item(&md, "Before or right after step 7. Point");
         assert_checked(what, dns_b, "Get-CsSipDomain");
         assert!(dns_b.contains("Export-Csv -LiteralPath $Saved"), "{what}");
         let dns_c = item(&md, "After step 15. Point pool A's DNS");
         assert_checked(what, dns_c, "Get-CsSipDomain");
-        assert!(dns_c.contains("if (Test-Path -LiteralPath $Saved) { $Names += @(Import-Csv -LiteralPath $Saved) }"));
-        assert_checked(what, item(&md, "With step 8. Certificates"), "Get-CsCertificate");
+        assert!(dns_c.contains(
+            "if (Test-Path -LiteralPath $Saved) { $Names += @(Import-Csv -LiteralPath $Saved) }"
+        ));
+        assert_checked(
+            what,
+            item(&md, "With step 8. Certificates"),
+            "Get-CsCertificate",
+        );
         let um = item(&md, "After step 15. Exchange Unified");
-        assert!(um.contains("ExchUcUtil.ps1") && um.contains("Nothing to do."), "{what}");
+        assert!(
+            um.contains("ExchUcUtil.ps1") && um.contains("Nothing to do."),
+            "{what}"
+        );
         // Step 22 lists what still names pool A first.
         let s22 = item(&md, "Step 22.");
         assert_checked(what, s22, "Get-CsService");
@@ -815,19 +937,32 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
     // Branch appliances: step 22 says to re-home them first.
     let md = sample("contoso.yaml", "red");
     assert!(item(&md, "Step 22.").contains("Do steps 27 and 28 now"));
-    assert!(!item(&sample("litware-standard.yaml", "sfbse01"), "Step 22.").contains("Do steps 27 and 28 now"));
+    assert!(
+        !item(&sample("litware-standard.yaml", "sfbse01"), "Step 22.")
+            .contains("Do steps 27 and 28 now")
+    );
     // Edge to pool C only with Edge pools.
     assert!(item(&md, "After step 15 (optional)").contains("Set-CsEdgeServer -Identity ('EdgeServer:' + 'edgepool01.contoso.com') -Registrar ('Registrar:' + $PoolC)"));
-    assert!(item(&sample("litware-standard.yaml", "sfbse01"), "After step 15 (optional)").contains("Not needed for this pool"));
+    assert!(item(
+        &sample("litware-standard.yaml", "sfbse01"),
+        "After step 15 (optional)"
+    )
+    .contains("Not needed for this pool"));
 }
 
 /// Like `assert_checked`, for blocks whose OK line is inside an if/else.
 fn assert_checked_any(what: &str, text: &str, cmd: &str) {
-    let ok = common::powershell_blocks(text).into_iter().any(|(_, block)| {
-        let Some(at) = commands(&block).into_iter().find(|c| c.name == cmd).map(|c| c.at) else {
-            return false;
-        };
-        throws(&block).iter().any(|t| *t > at) && block[at..].contains("'OK")
-    });
+    let ok = common::powershell_blocks(text)
+        .into_iter()
+        .any(|(_, block)| {
+            let Some(at) = commands(&block)
+                .into_iter()
+                .find(|c| c.name == cmd)
+                .map(|c| c.at)
+            else {
+                return false;
+            };
+            throws(&block).iter().any(|t| *t > at) && block[at..].contains("'OK")
+        });
     assert!(ok, "{what}: no block checks with {cmd}:\n{text}");
 }
