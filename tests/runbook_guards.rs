@@ -629,6 +629,9 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
                 "{what} {t}"
             );
         }
+        let s13 = item(&md, "Step 13.");
+        assert_checked(&what, s13, "Export-CsUserData");
+        assert!(s13.contains("Export-CsUserData -PoolFqdn $PoolC -UserFilter $Sip -FileName $FromC"));
         let s26 = item(&md, "Step 26.");
         assert_checked(&what, s26, "Get-CsBackupServiceStatus");
         assert!(
