@@ -585,6 +585,12 @@ fn p2_never_picks_a_future_set_silently_and_explains_a_local_root() {
 
 /// Some block of `text` calls `cmd`, throws after it, and ends by printing a line starting `'OK`.
 fn assert_checked(what: &str, text: &str, cmd: &str) {
+    assert_checks(what, text, cmd, true);
+}
+
+/// Some block of `text` calls `cmd` and throws after it; with `ok_last`, its last line prints
+/// `'OK...`, otherwise an `'OK` line follows the command somewhere (inside an if/else).
+fn assert_checks(what: &str, text: &str, cmd: &str, ok_last: bool) {
     let ok = common::powershell_blocks(text)
         .into_iter()
         .any(|(_, block)| {
@@ -595,8 +601,12 @@ fn assert_checked(what: &str, text: &str, cmd: &str) {
             else {
                 return false;
             };
-            let last = block.lines().last().unwrap_or("").trim().to_string();
-            throws(&block).iter().any(|t| *t > at) && last.starts_with("'OK")
+            let prints_ok = if ok_last {
+                block.lines().last().unwrap_or("").trim().starts_with("'OK")
+            } else {
+                block[at..].contains("'OK")
+            };
+            throws(&block).iter().any(|t| *t > at) && prints_ok
         });
     assert!(
         ok,
@@ -631,7 +641,9 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
         }
         let s13 = item(&md, "Step 13.");
         assert_checked(&what, s13, "Export-CsUserData");
-        assert!(s13.contains("Export-CsUserData -PoolFqdn $PoolC -UserFilter $Sip -FileName $FromC"));
+        assert!(
+            s13.contains("Export-CsUserData -PoolFqdn $PoolC -UserFilter $Sip -FileName $FromC")
+        );
         let s26 = item(&md, "Step 26.");
         assert_checked(&what, s26, "Get-CsBackupServiceStatus");
         assert!(
@@ -861,6 +873,24 @@ fn the_inventory_saves_what_the_new_blocks_read() {
         assert!(ps.contains(&format!("-Relative {var}")), "{var}");
         assert!(ps.contains(call), "{call}");
     }
+    // And the runbook reads each of them by the same name.
+    let read = set_paths(&sample("contoso.yaml", "red"));
+    let l = abc_failover::plan::LAYOUT;
+    for name in [
+        l.simple_urls_csv,
+        l.web_services_csv,
+        l.certificates_csv,
+        l.trunks_csv,
+        l.pstn_gateways_csv,
+        l.mediation_servers_csv,
+        l.edge_servers_csv,
+        l.exum_contacts_csv,
+    ] {
+        assert!(
+            read.iter().any(|p| p == name),
+            "the runbook never reads {name}"
+        );
+    }
     // Never a private key: only these certificate properties are saved.
     assert!(ps.contains("Select-Object -Property Use, Thumbprint, Subject, Issuer, NotAfter"));
     assert!(!ps.to_lowercase().contains("privatekey"));
@@ -904,7 +934,7 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
         // Each decides at run time and prints OK or stops.
         let pstn = item(&md, "Before step 7. Re-home");
         assert!(pstn.contains("Nothing to do."), "{what}");
-        assert_checked_any(what, pstn, "Get-CsTrunk");
+        assert_checks(what, pstn, "Get-CsTrunk", false);
         let pstn_c = item(&md, "After step 15. Re-home");
         assert!(
             pstn_c.contains("((Test-Names $_ $PoolB) -and $OfA -contains [string]$_.Identity)"),
@@ -951,21 +981,4 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
         "After step 15 (optional)"
     )
     .contains("Not needed for this pool"));
-}
-
-/// Like `assert_checked`, for blocks whose OK line is inside an if/else.
-fn assert_checked_any(what: &str, text: &str, cmd: &str) {
-    let ok = common::powershell_blocks(text)
-        .into_iter()
-        .any(|(_, block)| {
-            let Some(at) = commands(&block)
-                .into_iter()
-                .find(|c| c.name == cmd)
-                .map(|c| c.at)
-            else {
-                return false;
-            };
-            throws(&block).iter().any(|t| *t > at) && block[at..].contains("'OK")
-        });
-    assert!(ok, "{what}: no block checks with {cmd}:\n{text}");
 }
