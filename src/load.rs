@@ -117,6 +117,7 @@ pub fn load_bytes(
         )
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let fail = |p: Problem| LoadError::Invalid(vec![p.locate(shown, sets).with_source(text)]);
     let mut root = yaml::parse(text, Origin::File).map_err(fail)?;
     if !matches!(root.kind, Kind::Map(_)) {
         return Err(fail(Problem::error(
@@ -147,7 +148,7 @@ pub fn load_bytes(
     });
     let diags: Vec<Diagnostic> = problems
         .into_iter()
-        .map(|p| p.locate(shown, sets))
+        .map(|p| p.locate(shown, sets).with_source(text))
         .collect();
     if diags.iter().any(Diagnostic::is_error) {
         return Err(LoadError::Invalid(diags));
