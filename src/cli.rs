@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{load_file, LoadError, Loaded};
@@ -133,6 +133,20 @@ pub enum Command {
     /// Print the JSON Schema of the topology file
     #[command(after_help = "Example:\n  abc-failover schema > topology.schema.json")]
     Schema,
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  abc-failover completions powershell >> $PROFILE\n  abc-failover completions bash > /etc/bash_completion.d/abc-failover\n  abc-failover completions zsh > \"${fpath[1]}/_abc-failover\"\n  abc-failover completions fish > ~/.config/fish/completions/abc-failover.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), or write one page per command into DIR
+    #[command(
+        after_help = "Examples:\n  abc-failover man > abc-failover.1 && man -l abc-failover.1\n  abc-failover man --dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write abc-failover.1 and abc-failover-COMMAND.1 for each command into DIR instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// List or export the embedded templates
     #[command(
         subcommand,
@@ -262,6 +276,24 @@ fn run(cli: Cli) -> Result<Outcome> {
             format,
             common,
         } => diff(&old, &new, stat, format, &common),
+        Command::Completions { shell } => {
+            emit!("{}", completions(shell))?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man { dir: None } => {
+            let mut buf = Vec::new();
+            // As generate_to does: no page for `help`, so the page lists none.
+            let cmd = Cli::command().disable_help_subcommand(true);
+            clap_mangen::Man::new(cmd).render(&mut buf)?;
+            emit!("{}", String::from_utf8_lossy(&buf))?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man { dir: Some(dir) } => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            Ok(Outcome::Ok)
+        }
         Command::Schema => {
             emit(format_args!("{}\n", crate::schema::schema_json()))?;
             Ok(Outcome::Ok)
@@ -273,6 +305,22 @@ fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Templates(TemplatesCommand::Export { dir }) => export_templates(&dir),
+    }
+}
+
+/// The completion script for `shell`. PowerShell's filters its candidates with the `.Where{}`
+/// method syntax, which the PowerShell grammar used by the tests does not read; the pipeline
+/// form does the same.
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "abc-failover", &mut buf);
+    let script = String::from_utf8_lossy(&buf).into_owned();
+    match shell {
+        clap_complete::Shell::PowerShell => script.replace(
+            "$completions.Where{ $_.CompletionText -like \"$wordToComplete*\" } |",
+            "$completions | Where-Object { $_.CompletionText -like \"$wordToComplete*\" } |",
+        ),
+        _ => script,
     }
 }
 
