@@ -248,9 +248,11 @@ fn cli_doc_covers_every_command_and_option() {
         );
         for arg in sub.get_arguments() {
             if let Some(long) = arg.get_long() {
+                let short = arg.get_short().map(|c| format!("-{c} "));
                 if long != "help" {
                     assert!(
-                        md.contains(&format!("--{long}")),
+                        md.contains(&format!("--{long}"))
+                            || short.is_some_and(|s| md.contains(&s)),
                         "docs/cli.md does not mention {name} --{long}"
                     );
                 }
