@@ -340,3 +340,21 @@ fn readme_and_docs_link_only_to_files_in_the_repository() {
         assert!(readme.contains(&format!("]({doc})")), "README does not link {doc}");
     }
 }
+
+#[test]
+fn ci_doc_shows_the_example_files_as_they_are() {
+    let md = read("docs/ci.md");
+    let yaml = blocks(&md, "yaml");
+    for file in ["docs/examples/github-actions.yml", "docs/examples/azure-pipelines.yml"] {
+        let text = read(file);
+        assert!(yaml.contains(&text), "docs/ci.md does not show {file} as it is");
+        // The commands they run are this tool's.
+        assert!(text.contains("abc-failover check topology.yaml -o out"), "{file}");
+        assert!(
+            text.contains("abc-failover import (Join-Path $set.FullName 'Inventory\\Topology.xml') --compare topology.yaml"),
+            "{file}"
+        );
+    }
+    let hooks = read(".pre-commit-hooks.yaml");
+    assert!(hooks.contains("entry: abc-failover check\n"), "{hooks}");
+}
