@@ -99,7 +99,10 @@ fn walk(root: &Value, obj: &Value, prefix: &str, out: &mut BTreeMap<String, KeyD
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    assert_eq!(obj["additionalProperties"], false, "unknown keys refused at {prefix}");
+    assert_eq!(
+        obj["additionalProperties"], false,
+        "unknown keys refused at {prefix}"
+    );
     for (key, prop) in obj["properties"].as_object().expect("properties") {
         let path = format!("{prefix}{key}");
         // The description and default sit next to a `$ref`; the rest is in the definition.
@@ -116,7 +119,11 @@ fn walk(root: &Value, obj: &Value, prefix: &str, out: &mut BTreeMap<String, KeyD
             path.clone(),
             KeyDoc {
                 ty: type_words(root, target),
-                required: if required.contains(&key.as_str()) { "yes" } else { "no" },
+                required: if required.contains(&key.as_str()) {
+                    "yes"
+                } else {
+                    "no"
+                },
                 default: default_words(prop),
                 patterns,
             },
@@ -183,8 +190,14 @@ fn topology_doc_lists_every_key_of_the_schema_as_the_schema_has_it() {
     let doc = documented_keys(&read("docs/topology.md"));
     let missing: Vec<&String> = expected.keys().filter(|k| !doc.contains_key(*k)).collect();
     let unknown: Vec<&String> = doc.keys().filter(|k| !expected.contains_key(*k)).collect();
-    assert!(missing.is_empty(), "keys not in docs/topology.md: {missing:?}");
-    assert!(unknown.is_empty(), "documented keys the schema does not have: {unknown:?}");
+    assert!(
+        missing.is_empty(),
+        "keys not in docs/topology.md: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "documented keys the schema does not have: {unknown:?}"
+    );
     for (key, want) in &expected {
         let row = &doc[key];
         assert_eq!(row.len(), 5, "{key}: {row:?}");
@@ -231,7 +244,10 @@ fn topology_doc_example_is_a_valid_topology_without_warnings() {
     walk(&root, &root, "", &mut keys);
     for key in keys.keys() {
         let last = key.rsplit('.').next().unwrap();
-        assert!(yaml.contains(&format!("{last}:")), "the example lacks `{key}`");
+        assert!(
+            yaml.contains(&format!("{last}:")),
+            "the example lacks `{key}`"
+        );
     }
 }
 
@@ -251,8 +267,7 @@ fn cli_doc_covers_every_command_and_option() {
                 let short = arg.get_short().map(|c| format!("-{c} "));
                 if long != "help" {
                     assert!(
-                        md.contains(&format!("--{long}"))
-                            || short.is_some_and(|s| md.contains(&s)),
+                        md.contains(&format!("--{long}")) || short.is_some_and(|s| md.contains(&s)),
                         "docs/cli.md does not mention {name} --{long}"
                     );
                 }
@@ -287,7 +302,10 @@ fn artifacts_doc_names_every_event_id_and_backup_set_file_of_the_script() {
             || ["$LogName", "$SumsName", "$ManifestName", "$CompleteName"].contains(&var);
         if var.starts_with('$') && is_layout && !var.contains(' ') {
             let value = value.trim_end_matches('\'');
-            assert!(md.contains(&format!("`{value}")), "docs/artifacts.md lacks `{value}` ({var})");
+            assert!(
+                md.contains(&format!("`{value}")),
+                "docs/artifacts.md lacks `{value}` ({var})"
+            );
             names += 1;
         }
     }
@@ -336,8 +354,16 @@ fn readme_and_docs_link_only_to_files_in_the_repository() {
     }
     assert!(checked >= 5, "{checked} links checked");
     let readme = read("README.md");
-    for doc in ["docs/topology.md", "docs/artifacts.md", "docs/cli.md", "docs/ci.md"] {
-        assert!(readme.contains(&format!("]({doc})")), "README does not link {doc}");
+    for doc in [
+        "docs/topology.md",
+        "docs/artifacts.md",
+        "docs/cli.md",
+        "docs/ci.md",
+    ] {
+        assert!(
+            readme.contains(&format!("]({doc})")),
+            "README does not link {doc}"
+        );
     }
 }
 
@@ -345,11 +371,20 @@ fn readme_and_docs_link_only_to_files_in_the_repository() {
 fn ci_doc_shows_the_example_files_as_they_are() {
     let md = read("docs/ci.md");
     let yaml = blocks(&md, "yaml");
-    for file in ["docs/examples/github-actions.yml", "docs/examples/azure-pipelines.yml"] {
+    for file in [
+        "docs/examples/github-actions.yml",
+        "docs/examples/azure-pipelines.yml",
+    ] {
         let text = read(file);
-        assert!(yaml.contains(&text), "docs/ci.md does not show {file} as it is");
+        assert!(
+            yaml.contains(&text),
+            "docs/ci.md does not show {file} as it is"
+        );
         // The commands they run are this tool's.
-        assert!(text.contains("abc-failover check topology.yaml -o out"), "{file}");
+        assert!(
+            text.contains("abc-failover check topology.yaml -o out"),
+            "{file}"
+        );
         assert!(
             text.contains("abc-failover import (Join-Path $set.FullName 'Inventory\\Topology.xml') --compare topology.yaml"),
             "{file}"
