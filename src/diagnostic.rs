@@ -110,7 +110,7 @@ impl Snippet {
             .iter()
             .map(|&c| match c {
                 '\t' => ' ',
-                c if crate::validate::is_forbidden_control(c) => '\u{FFFD}',
+                c if crate::text::is_forbidden_control(c) => '\u{FFFD}',
                 c => c,
             })
             .collect();
@@ -270,7 +270,7 @@ pub fn shown(value: &str) -> String {
         .chars()
         .take(SHOWN_CHARS)
         .map(|c| {
-            if crate::validate::is_forbidden_control(c) {
+            if crate::text::is_forbidden_control(c) {
                 '\u{FFFD}'
             } else {
                 c
