@@ -98,10 +98,10 @@ pub struct Snippet {
 impl Snippet {
     /// `None` when the line does not exist, is blank or is too long to show usefully.
     pub fn new(source: &str, line: usize, col: usize) -> Option<Snippet> {
-        let raw = source
-            .split("\r\n")
-            .flat_map(|l| l.split(['\r', '\n']))
-            .nth(line.checked_sub(1)?)?;
+        let raw = source_line(source, line)?;
+        if raw.len() > SNIPPET_CHARS * 4 {
+            return None;
+        }
         let chars: Vec<char> = raw.chars().collect();
         if chars.len() > SNIPPET_CHARS || raw.trim().is_empty() || col == 0 {
             return None;
@@ -122,6 +122,24 @@ impl Snippet {
             width: value_width(&chars[start..]).max(1),
         })
     }
+}
+
+/// Line `line` (1-based) of `source`, with YAML's line breaks: LF, CR LF and a lone CR. Found
+/// with `memchr`-backed searches, so a 1 MiB file costs little even in a debug build.
+fn source_line(source: &str, line: usize) -> Option<&str> {
+    let i = line.checked_sub(1)?;
+    let bytes = source.as_bytes();
+    let lone_cr = source
+        .match_indices('\r')
+        .any(|(at, _)| bytes.get(at + 1) != Some(&b'\n'));
+    if lone_cr {
+        return source
+            .split("\r\n")
+            .flat_map(|l| l.split(['\r', '\n']))
+            .nth(i);
+    }
+    let l = source.split('\n').nth(i)?;
+    Some(l.strip_suffix('\r').unwrap_or(l))
 }
 
 /// Length in characters of the YAML value that starts `rest`.
@@ -323,6 +341,8 @@ mod tests {
         assert!(Snippet::new(&"x".repeat(300), 1, 1).is_none());
         assert!(Snippet::new("a\n\n", 2, 1).is_none());
         assert_eq!(Snippet::new("a\rb\r\nc", 3, 1).unwrap().text, "c");
+        assert_eq!(Snippet::new("a\r\nb\r\n", 2, 1).unwrap().text, "b");
+        assert_eq!(Snippet::new("a\nb\n", 2, 1).unwrap().text, "b");
     }
 
     #[test]
