@@ -110,11 +110,7 @@ fn man_dir_writes_one_page_per_command() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names: Vec<String> = common::files_under(&out).into_keys().collect();
     assert_eq!(
         names,
         [
