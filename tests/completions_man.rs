@@ -97,6 +97,8 @@ fn man_prints_the_page_of_the_tool() {
         );
     }
     assert!(page.contains("Exit codes: 0 success"), "{page}");
+    // No page is written for `help`, so the page does not point at one.
+    assert!(!page.contains("abc\\-failover\\-help(1)"), "{page}");
 }
 
 #[test]
