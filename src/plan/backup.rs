@@ -27,6 +27,7 @@ pub struct TaskPlan {
     pub minute: u32,
     /// `HH:MM`, as in the topology.
     pub time: String,
+
     /// The gMSA `DOMAIN\name$`; None: SYSTEM.
     pub run_as: Option<String>,
 }
@@ -62,6 +63,7 @@ fn task_plan(b: &Backup, id: &str) -> TaskPlan {
         hour: h.parse().unwrap_or(2),
         minute: m.parse().unwrap_or(30),
         time: b.schedule.clone(),
+
         run_as: b.run_as.clone(),
     }
 }

@@ -45,6 +45,26 @@
 .PARAMETER NoPrune
     Do not remove any old set.
 
+.PARAMETER RegisterTask
+    Creates or updates this pool's scheduled task instead of running a backup: the task
+    "abc-failover backup <pool id>" ($TaskName) in the root folder of Task Scheduler, daily at
+    backup.schedule of the topology ($TaskTime, local time, default 02:30),
+    as the group managed service account from the topology (backup.run_as), with the highest
+    privileges. The gMSA needs Windows Server 2012 or later, this server among the principals
+    allowed to retrieve its password, membership of RTCUniversalServerAdmins, and the right to
+    log on as a batch job.
+    It runs this very file: powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass
+    -File "<full path of this file>", so register it from the file's final place (a local folder,
+    or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
+    Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
+    task definition (XML) and registers nothing; otherwise it reads the task back and prints its
+    account, command and next run time. Needs an elevated PowerShell. No password is asked for,
+    passed or stored. Exit code 0 done, 2 not done. A start missed while the server was off runs
+    as soon as it is back.
+
+.PARAMETER UnregisterTask
+    Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+
 .EXAMPLE
     .\<this script>.ps1 -Verbose
     A manual run with progress details.
@@ -54,8 +74,12 @@
     Shows what each step would do. Writes nothing: no set folder, no log, no event.
 
 .EXAMPLE
-    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File C:\Scripts\<this script>.ps1
-    The command line of the scheduled task.
+    .\<this script>.ps1 -RegisterTask -WhatIf
+    Shows the scheduled task it would create or update, changes nothing.
+
+.EXAMPLE
+    .\<this script>.ps1 -RegisterTask
+    Creates or updates the scheduled task and prints its next run time.
 
 .NOTES
     Run as a member of RTCUniversalServerAdmins on a Front End server of pool A.
@@ -67,6 +91,11 @@
     Event log: source abc-failover in the Application log; event 1000 success, 1001 some step
     failed or was skipped, 1002 nothing could run. The source is registered on the first run,
     which needs an elevated run (the task as SYSTEM is); without it the run only warns.
+    Email: after each run (never under -WhatIf) a plain-text report goes to the notify: recipients
+    of the topology; its subject starts with FAILED, COMPLETE with warnings or COMPLETE.
+    No attachment, no password: without use_ssl the task account's Windows authentication is
+    offered, with use_ssl the relay must accept the mail anonymously. A mail that cannot be sent
+    is a warning in the log and the event only.
     Exit codes: 0 every step succeeded, 1 some step failed or was skipped (the set is not
     complete, unless only Prune failed), 2 nothing could run (module, lock or set folder).
 #>

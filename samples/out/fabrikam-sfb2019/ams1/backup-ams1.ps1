@@ -48,6 +48,23 @@
 .PARAMETER NoPrune
     Do not remove any old set.
 
+.PARAMETER RegisterTask
+    Creates or updates this pool's scheduled task instead of running a backup: the task
+    "abc-failover backup <pool id>" ($TaskName) in the root folder of Task Scheduler, daily at
+    backup.schedule of the topology ($TaskTime, local time, default 02:30),
+    as SYSTEM with the highest privileges (set backup.run_as to a gMSA to use one instead).
+    It runs this very file: powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass
+    -File "<full path of this file>", so register it from the file's final place (a local folder,
+    or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
+    Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
+    task definition (XML) and registers nothing; otherwise it reads the task back and prints its
+    account, command and next run time. Needs an elevated PowerShell. No password is asked for,
+    passed or stored. Exit code 0 done, 2 not done. A start missed while the server was off runs
+    as soon as it is back.
+
+.PARAMETER UnregisterTask
+    Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+
 .EXAMPLE
     .\<this script>.ps1 -Verbose
     A manual run with progress details.
@@ -57,8 +74,12 @@
     Shows what each step would do. Writes nothing: no set folder, no log, no event.
 
 .EXAMPLE
-    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File C:\Scripts\<this script>.ps1
-    The command line of the scheduled task.
+    .\<this script>.ps1 -RegisterTask -WhatIf
+    Shows the scheduled task it would create or update, changes nothing.
+
+.EXAMPLE
+    .\<this script>.ps1 -RegisterTask
+    Creates or updates the scheduled task and prints its next run time.
 
 .NOTES
     Run as a member of RTCUniversalServerAdmins on a Front End server of pool A.
