@@ -132,7 +132,9 @@ fn schedule_problem(s: &str) -> Option<String> {
     }
     let (h, m) = (&s[..2], &s[3..]);
     if h > "23" || m > "59" {
-        return Some(format!("is not a time of day: hours run 00-23 and minutes 00-59, not {h}:{m}"));
+        return Some(format!(
+            "is not a time of day: hours run 00-23 and minutes 00-59, not {h}:{m}"
+        ));
     }
     None
 }
@@ -149,10 +151,16 @@ fn is_account_part(s: &str) -> bool {
 fn run_as_problem(s: &str) -> Option<(String, &'static str)> {
     const FORM: &str = "give the gMSA as DOMAIN\\name$ (NetBIOS domain name, account name of 1-15 letters, digits, `_` or `-`, then `$`); omit run_as to run as SYSTEM";
     if s.contains('@') {
-        return Some(("is a user principal name; the task account is given as DOMAIN\\name$".into(), FORM));
+        return Some((
+            "is a user principal name; the task account is given as DOMAIN\\name$".into(),
+            FORM,
+        ));
     }
     let Some((domain, name)) = s.split_once('\\') else {
-        return Some(("has no domain: a group managed service account is DOMAIN\\name$".into(), FORM));
+        return Some((
+            "has no domain: a group managed service account is DOMAIN\\name$".into(),
+            FORM,
+        ));
     };
     let Some(account) = name.strip_suffix('$') else {
         return Some((
@@ -161,10 +169,16 @@ fn run_as_problem(s: &str) -> Option<(String, &'static str)> {
         ));
     };
     if !is_account_part(domain) {
-        return Some(("has a domain part that is not a NetBIOS domain name".into(), FORM));
+        return Some((
+            "has a domain part that is not a NetBIOS domain name".into(),
+            FORM,
+        ));
     }
     if !is_account_part(account) {
-        return Some(("has an account name that is not 1-15 letters, digits, `_` or `-`".into(), FORM));
+        return Some((
+            "has an account name that is not 1-15 letters, digits, `_` or `-`".into(),
+            FORM,
+        ));
     }
     None
 }
@@ -175,9 +189,13 @@ fn host_problem(s: &str) -> Option<String> {
         return None;
     }
     if s.contains(':') {
-        return Some("is not a host name or an IPv4 address (IPv6 literals are not supported)".into());
+        return Some(
+            "is not a host name or an IPv4 address (IPv6 literals are not supported)".into(),
+        );
     }
-    if s.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit())) {
+    if s.split('.')
+        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+    {
         return Some("is not a valid IPv4 address".into());
     }
     if !s.contains('.') {
@@ -193,13 +211,18 @@ fn address_problem(s: &str) -> Option<String> {
         return Some("has a display name or angle brackets; give the address alone".into());
     }
     if s.len() > 254 {
-        return Some(format!("is {} characters long; an address has at most 254", s.len()));
+        return Some(format!(
+            "is {} characters long; an address has at most 254",
+            s.len()
+        ));
     }
     let Some((local, domain)) = s.rsplit_once('@') else {
         return Some("has no `@`".into());
     };
     if local.is_empty() || local.len() > 64 {
-        return Some("has a local part (before `@`) that is empty or longer than 64 characters".into());
+        return Some(
+            "has a local part (before `@`) that is empty or longer than 64 characters".into(),
+        );
     }
     const ATEXT: &str = "!#$%&'*+/=?^_`{|}~-";
     if let Some(c) = local
@@ -214,7 +237,8 @@ fn address_problem(s: &str) -> Option<String> {
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return Some("has a local part (before `@`) that starts or ends with a dot, or has two dots in a row".into());
     }
-    fqdn_problem(domain).map(|why| format!("has a domain (after `@`) that is not a valid FQDN: it {why}"))
+    fqdn_problem(domain)
+        .map(|why| format!("has a domain (after `@`) that is not a valid FQDN: it {why}"))
 }
 
 fn is_sql_instance(s: &str) -> bool {
@@ -394,7 +418,10 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
     if let Some(why) = schedule_problem(&b.schedule) {
         c.error(
             &[K("backup"), K("schedule")],
-            format!("backup.schedule `{}` {why}", crate::diagnostic::shown(&b.schedule)),
+            format!(
+                "backup.schedule `{}` {why}",
+                crate::diagnostic::shown(&b.schedule)
+            ),
         )
         .help = Some("the daily start time in local time, for example '02:30' (in quotes)".into());
     }
