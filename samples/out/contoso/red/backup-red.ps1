@@ -663,7 +663,7 @@ function Test-BackupTaskScriptPath {
         return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
     }
     if ($ScriptPath -match '^[A-Za-z]:') {
-        $drive = New-Object System.IO.DriveInfo -ArgumentList $ScriptPath.Substring(0, 1)
+        $drive = New-Object System.IO.DriveInfo -ArgumentList ($ScriptPath.Substring(0, 1))
         if ($drive.DriveType -eq [System.IO.DriveType]::Network) {
             return ('The script is on the mapped network drive ' + $drive.Name + ', which the task account does not see; copy it to a local folder or register it from its UNC path: ' + $ScriptPath)
         }
