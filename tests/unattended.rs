@@ -844,3 +844,48 @@ fn every_windows_api_used_has_a_source() {
         used.len()
     );
 }
+
+#[test]
+fn the_switches_are_documented_in_the_help_the_readme_and_the_runbook() {
+    for (what, src) in all_scripts() {
+        let help = &src[..src.find("\n#>\n").expect("end of help")];
+        for needle in [
+            ".PARAMETER RegisterTask",
+            ".PARAMETER UnregisterTask",
+            ".\\<this script>.ps1 -RegisterTask -WhatIf",
+            "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File \"<full path of this file>\"",
+        ] {
+            assert!(help.contains(needle), "{what}: help lacks {needle}");
+        }
+        assert_eq!(
+            help.contains("Email: after each run"),
+            src.contains("function Send-RunReport {"),
+            "{what}: the help mentions the mail exactly when the script sends one"
+        );
+    }
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    for needle in [
+        "-RegisterTask -WhatIf",
+        "-UnregisterTask",
+        "notify:",
+        "run_as:",
+        "schedule:",
+    ] {
+        assert!(readme.contains(needle), "README lacks {needle}");
+    }
+    for s in common::samples() {
+        let loaded = common::load_path(&s);
+        for (path, bytes) in common::render(&loaded) {
+            if path.ends_with(".md") {
+                let md = common::text(&bytes);
+                let after = &md[md.find("## After the 29 steps").expect("section")..];
+                assert!(
+                    after.contains("**Schedule the backup of pool C**"),
+                    "{path}"
+                );
+                assert!(after.contains("-RegisterTask -WhatIf"), "{path}");
+                assert!(after.contains("-UnregisterTask"), "{path}");
+            }
+        }
+    }
+}

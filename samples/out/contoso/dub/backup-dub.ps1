@@ -53,9 +53,9 @@
     privileges. The gMSA needs Windows Server 2012 or later, this server among the principals
     allowed to retrieve its password, membership of RTCUniversalServerAdmins, and the right to
     log on as a batch job.
-    It runs this very file: powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass
-    -File "<full path of this file>", so register it from the file's final place (a local folder,
-    or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
+    It runs this very file:
+    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
+    so register it from the file's final place (a local folder, or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
     Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
     task definition (XML) and registers nothing; otherwise it reads the task back and prints its
     account, command and next run time. Needs an elevated PowerShell. No password is asked for,

@@ -53,9 +53,9 @@
     "abc-failover backup <pool id>" ($TaskName) in the root folder of Task Scheduler, daily at
     backup.schedule of the topology ($TaskTime, local time, default 02:30),
     as SYSTEM with the highest privileges (set backup.run_as to a gMSA to use one instead).
-    It runs this very file: powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass
-    -File "<full path of this file>", so register it from the file's final place (a local folder,
-    or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
+    It runs this very file:
+    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
+    so register it from the file's final place (a local folder, or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
     Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
     task definition (XML) and registers nothing; otherwise it reads the task back and prints its
     account, command and next run time. Needs an elevated PowerShell. No password is asked for,
