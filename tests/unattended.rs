@@ -603,9 +603,21 @@ fn the_mail_is_sent_after_the_run_never_under_whatif_and_inside_its_own_try() {
         let finally_at = src.rfind("finally {").expect("main finally");
         assert!(calls[0] > finally_at);
         let warn_into_event = after
-            .find("$summary = $summary + 'Warnings:'")
+            .find("$summary = $summary + $warningText")
             .expect("warnings into the event");
         assert!(warn_into_event < after.find("Write-RunEvent").expect("event"));
+        // Every event written after the mail carries the warnings.
+        let events: Vec<&str> = after
+            .lines()
+            .filter(|l| l.trim_start().starts_with("Write-RunEvent "))
+            .collect();
+        assert!(events.len() >= 3, "{what}");
+        for e in events {
+            assert!(
+                e.contains("$summary") || e.contains("$warningText"),
+                "{what}: {e}"
+            );
+        }
     }
     assert!(
         checked >= 3,

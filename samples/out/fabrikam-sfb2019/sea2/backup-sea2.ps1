@@ -999,9 +999,12 @@ finally {
 # (with "...") out of the table, and so out of the event.
 $summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
 Write-Output $summary
+# The warnings of the run (a mail that could not be sent among them) go into the event too.
+$warningText = ''
 if ($script:Warnings.Count -gt 0) {
-    $summary = $summary + 'Warnings:' + [Environment]::NewLine + ($script:Warnings -join [Environment]::NewLine)
+    $warningText = [Environment]::NewLine + 'Warnings:' + [Environment]::NewLine + ($script:Warnings -join [Environment]::NewLine)
 }
+$summary = $summary + $warningText
 if ($exitCode -eq 0) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
@@ -1012,6 +1015,6 @@ elseif ($exitCode -eq 1) {
     Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' not complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
 else {
-    Write-RunEvent -EventId $EventIdFatal -EntryType Error -Message ('Backup of pool ' + $PoolFqdn + ' could not run: ' + $fatal)
+    Write-RunEvent -EventId $EventIdFatal -EntryType Error -Message ('Backup of pool ' + $PoolFqdn + ' could not run: ' + $fatal + $warningText)
 }
 exit $exitCode
