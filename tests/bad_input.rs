@@ -1508,6 +1508,18 @@ fn notify_missing_keys_point_at_the_notify_mapping() {
 }
 
 #[test]
+fn notify_without_recipients_key_points_at_the_notify_mapping() {
+    let y = base_with_notify("  to:\n    - sfb-admins@litwareinc.com\n", "");
+    let (line_no, _) = pos_of(&y, "notify:");
+    assert_invalid_at(
+        &y,
+        (line_no + 1, 3),
+        &["missing required key `to`"],
+        Some("add `to:`"),
+    );
+}
+
+#[test]
 fn bad_smtp_server_is_located() {
     for (bad, words) in [
         (

@@ -659,7 +659,8 @@ function Test-BackupTaskScriptPath {
         return ('The task can only run a script with an absolute path (D:\Folder\file.ps1 or \\server\share\file.ps1): ' + $ScriptPath)
     }
     if ($ScriptPath.IndexOf([char]34) -ge 0 -or $ScriptPath.IndexOf([char]37) -ge 0) {
-        # A double quote would end the quoted argument; Task Scheduler expands %NAME% in it.
+        # A double quote would end the quoted argument, and %NAME% may be expanded as an
+        # environment variable; neither is worth the risk in the one argument that matters.
         return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
     }
     if ($ScriptPath -match '^[A-Za-z]:') {
