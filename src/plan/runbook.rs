@@ -89,6 +89,8 @@ pub struct RunbookPlan {
     pub step05: ResponseGroupsStep,
     pub step06: AnnouncementsStep,
     pub edge_next_hop_to_b: EdgeNextHop,
+    pub step08: BuildPoolC,
+    pub edge_next_hop_to_c: EdgeNextHop,
     pub step13: BranchStep,
     pub step14: CallParkStep,
     pub step15: StartPoolC,
@@ -133,6 +135,10 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
         step05: rgs.clone(),
         step06: announcements.clone(),
         edge_next_hop_to_b: EdgeNextHop { edge: edge(ctx) },
+        step08: BuildPoolC {
+            stores: database_stores(ctx).for_pool_c,
+        },
+        edge_next_hop_to_c: EdgeNextHop { edge: edge(ctx) },
         step13: branch.clone(),
         step14: CallParkStep {
             call_park: call_park(ctx),
@@ -391,7 +397,7 @@ fn announcements(ctx: &PoolCtx) -> Condition {
     )
 }
 
-/// `extra/edge-next-hop-to-b.md`.
+/// `extra/edge-next-hop-to-b.md` and `extra/edge-next-hop-to-c.md`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EdgeNextHop {
     pub edge: Condition,
@@ -509,7 +515,13 @@ fn sign_off(ctx: &PoolCtx) -> SignOff {
     }
 }
 
-/// `extra/databases.md` and step 8: each SQL store of pool A with the pools that use it.
+/// `steps/08-build-pool-c.md`: the Monitoring and Archiving stores pool C is associated with.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildPoolC {
+    pub stores: Vec<DatabaseStore>,
+}
+
+/// `extra/databases.md`: each SQL store of pool A with the pools that use it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatabaseStores {
     pub stores: Vec<DatabaseStore>,
