@@ -67,7 +67,10 @@ fn type_words(root: &Value, v: &Value) -> String {
     }
     if let Some(one) = v.get("oneOf").and_then(Value::as_array) {
         // An enum whose values have their own descriptions (notify.when).
-        if one.iter().all(|o| o["type"] == "string" && o["const"].is_string()) {
+        if one
+            .iter()
+            .all(|o| o["type"] == "string" && o["const"].is_string())
+        {
             let names: Vec<String> = one
                 .iter()
                 .map(|o| format!("`{}`", o["const"].as_str().unwrap()))

@@ -594,6 +594,11 @@ function Test-BackupTaskScriptPath {
         # environment variable; neither is worth the risk in the one argument that matters.
         return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
     }
+    if ($ScriptPath.IndexOf([char]91) -ge 0 -or $ScriptPath.IndexOf([char]93) -ge 0) {
+        # Windows PowerShell reads the path after -File as a wildcard pattern: with [ or ] in
+        # it the task would fail to start the script, or start another file that matches.
+        return ('The script path contains [ or ], which powershell.exe -File reads as a wildcard; move the script to a folder without them: ' + $ScriptPath)
+    }
     if ($ScriptPath -match '^[A-Za-z]:') {
         $drive = New-Object System.IO.DriveInfo -ArgumentList ($ScriptPath.Substring(0, 1))
         if ($drive.DriveType -eq [System.IO.DriveType]::Network) {
@@ -648,15 +653,31 @@ function New-BackupTaskDefinition {
 }
 
 function Get-BackupTask {
-    # The registered task of this pool, or $null.
+    # The registered task of this pool, or $null when Task Scheduler says there is none. Any
+    # other failure (access denied to a PowerShell that is not elevated, the service stopped) is
+    # thrown: "there is no task" must be true when it is said.
     param($Folder)
     try {
         return $Folder.GetTask($TaskName)
     }
     catch {
-        Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
-        return $null
+        # 0x80070002 (ERROR_FILE_NOT_FOUND), however the COM call's failure is wrapped.
+        $exception = $_.Exception
+        while ($null -ne $exception) {
+            if ($exception -is [System.IO.FileNotFoundException] -or ($exception -is [System.Runtime.InteropServices.COMException] -and $exception.ErrorCode -eq -2147024894) -or $exception.Message -match '0x80070002') {
+                Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
+                return $null
+            }
+            $exception = $exception.InnerException
+        }
+        throw
     }
+}
+
+function Test-BackupTaskElevated {
+    # True in an elevated PowerShell (under UAC an administrator's ordinary one is not).
+    $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
+    return $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 
 function Invoke-BackupTaskMode {
@@ -667,7 +688,7 @@ function Invoke-BackupTaskMode {
     param([string]$ScriptPath, [string[]]$BoundNames)
     $script:TaskExitCode = 2
     try {
-        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'ErrorVariable', 'WarningVariable', 'OutVariable', 'OutBuffer')
+        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
         foreach ($name in $BoundNames) {
             if ($allowed -notcontains $name) {
                 throw ('-' + $name + ' cannot be combined with -RegisterTask or -UnregisterTask: the task runs this script without parameters, with the values from the topology.')
@@ -683,6 +704,9 @@ function Invoke-BackupTaskMode {
 
         if ($UnregisterTask) {
             if ($null -eq $existing) {
+                if (-not (Test-BackupTaskElevated)) {
+                    throw ('No task ' + $TaskName + ' is visible to this PowerShell, which is not elevated (a task registered by an administrator may be hidden from it); run it again as administrator.')
+                }
                 Write-Output ('There is no scheduled task ' + $TaskName + '; nothing to remove.')
                 $script:TaskExitCode = 0
                 return
@@ -717,8 +741,7 @@ function Invoke-BackupTaskMode {
             $script:TaskExitCode = 0
             return
         }
-        $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
-        if (-not $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
+        if (-not (Test-BackupTaskElevated)) {
             throw 'Registering the task needs an elevated PowerShell (Run as administrator).'
         }
         # TASK_CREATE_OR_UPDATE: one task per pool; a second run updates it. No password, ever.
