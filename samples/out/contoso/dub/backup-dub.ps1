@@ -55,15 +55,17 @@
     log on as a batch job.
     It runs this very file:
     powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
-    so register it from the file's final place (a local folder, or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
-    Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
-    task definition (XML) and registers nothing; otherwise it reads the task back and prints its
-    account, command and next run time. Needs an elevated PowerShell. No password is asked for,
-    passed or stored. Exit code 0 done, 2 not done. A start missed while the server was off runs
-    as soon as it is back.
+    so register it from the file's final place: a local folder or a UNC path, not a mapped
+    drive, and no [ ] % or double quote in the path (refused). Re-running it updates the same
+    task. Works on Windows Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With
+    -WhatIf it prints the exact task definition (XML) and registers nothing; otherwise it reads
+    the task back and prints its account, command and next run time. Needs an elevated
+    PowerShell. No password is asked for, passed or stored. Exit code 0 done, 2 not done. A
+    start missed while the server was off runs as soon as it is back.
 
 .PARAMETER UnregisterTask
     Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+    Needs an elevated PowerShell: an ordinary one may not see the task at all, and says so.
 
 .EXAMPLE
     .\<this script>.ps1 -Verbose
@@ -752,7 +754,7 @@ function Invoke-BackupTaskMode {
         }
         if (-not $PSCmdlet.ShouldProcess($TaskName, $verb + ' scheduled task')) {
             # -WhatIf: the exact definition Task Scheduler would receive; nothing registered.
-            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered under -WhatIf):')
+            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered: -WhatIf, or not confirmed):')
             Write-Output $definition.XmlText
             $script:TaskExitCode = 0
             return
