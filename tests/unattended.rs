@@ -550,6 +550,22 @@ fn no_task_is_said_only_when_task_scheduler_says_not_found() {
 }
 
 #[test]
+fn tls_1_2_is_added_to_the_protocols_never_the_only_one() {
+    let (_, src) = sample("contoso").remove(0);
+    let f = function_text(&src, "Send-RunReport");
+    let set = "[System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12";
+    assert_eq!(f.matches(set).count(), 1, "{f}");
+    // SystemDefault (0) or Tls12 would be Tls12 alone, and an old relay's TLS 1.0 refused.
+    let guard = "if ([int][System.Net.ServicePointManager]::SecurityProtocol -ne 0) {";
+    let g = f.find(guard).expect("guarded");
+    let at = f.find(set).expect("set");
+    assert!(g < at && !f[g..at].contains('}'), "{f}");
+    // Inside the mail's own try, and its failure is only a note.
+    let tls_try = f[..g].rfind("try {").expect("in a try");
+    assert!(f[tls_try..].contains("[void]$notes.Add('Mail: TLS 1.2 is not available here: '"));
+}
+
+#[test]
 fn the_mail_block_is_absent_without_notify() {
     for name in ["fabrikam-sfb2019", "litware-standard"] {
         for (id, src) in sample(name) {

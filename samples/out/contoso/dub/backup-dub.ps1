@@ -767,7 +767,12 @@ function Invoke-BackupTaskMode {
             [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, 'SYSTEM', $null, 5)
         }
         else {
-            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            try {
+                [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            }
+            catch {
+                throw ('Task Scheduler did not accept the group managed service account ' + $TaskRunAs + ' without a password; is this server among the principals allowed to retrieve its password, and may it log on as a batch job? ' + $_.Exception.Message)
+            }
         }
 
         # Read the task back from Task Scheduler, not from what was sent.
@@ -896,8 +901,12 @@ function Send-RunReport {
             $body = Get-RunReportBody -Outcome $outcome -ExitCode $ExitCode -Fatal $Fatal
             if ($NotifyUseSsl) {
                 try {
-                    # .NET 4.5 offers TLS 1.2 but does not enable it by default.
-                    [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+                    # .NET 4.5 offers TLS 1.2 but does not enable it by default (Ssl3, Tls): add
+                    # it. SystemDefault (0, .NET 4.7 with SystemDefaultTlsVersions) already lets
+                    # Windows choose; or-ing Tls12 into 0 would allow TLS 1.2 alone.
+                    if ([int][System.Net.ServicePointManager]::SecurityProtocol -ne 0) {
+                        [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+                    }
                 }
                 catch {
                     [void]$notes.Add('Mail: TLS 1.2 is not available here: ' + $_.Exception.Message)

@@ -751,7 +751,12 @@ function Invoke-BackupTaskMode {
             [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, 'SYSTEM', $null, 5)
         }
         else {
-            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            try {
+                [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            }
+            catch {
+                throw ('Task Scheduler did not accept the group managed service account ' + $TaskRunAs + ' without a password; is this server among the principals allowed to retrieve its password, and may it log on as a batch job? ' + $_.Exception.Message)
+            }
         }
 
         # Read the task back from Task Scheduler, not from what was sent.
