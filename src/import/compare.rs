@@ -66,18 +66,19 @@ fn product(p: Product) -> &'static str {
     }
 }
 
-/// A list as one sorted, lower-cased, comma-separated value (FQDNs compare case-insensitively).
+/// A list as one sorted, comma-separated value, without duplicates; FQDNs and SQL names compare
+/// case-insensitively (the comparison ignores case too), but are shown as written.
 fn set_of<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let mut v: Vec<String> = items.map(str::to_ascii_lowercase).collect();
-    v.sort();
-    v.dedup();
+    let mut v: Vec<&str> = items.collect();
+    v.sort_by_key(|s| s.to_ascii_lowercase());
+    v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     v.join(", ")
 }
 
 fn target(server: &str, instance: Option<&str>) -> String {
     match instance.filter(|i| !i.is_empty()) {
-        Some(i) => format!("{server}\\{i}").to_ascii_lowercase(),
-        None => server.to_ascii_lowercase(),
+        Some(i) => format!("{server}\\{i}"),
+        None => server.to_string(),
     }
 }
 

@@ -64,12 +64,16 @@ pub struct ImportedPool {
     pub file_store: Option<String>,
     pub app_server_service_id: Option<String>,
     pub hosts_cms: HostsCms,
+    /// Where `hosts_cms` came from when not from the document itself.
+    pub cms_source: Option<String>,
     /// Pool B, when a pairing is known (from the backup set, or the symmetric pairing).
     pub backup_pool: Option<String>,
     /// Where the pairing came from, for the comment in the written file.
     pub pairing_source: Option<String>,
     /// This pool's own back end (its UserStore's SQL instance).
     pub own_backend: Option<Sql>,
+    /// `AlwaysOnPrimaryNodeFqdn` of that instance, when it is an availability group.
+    pub own_backend_primary: Option<String>,
     pub edge_pools: Vec<String>,
     pub branch_appliances: Vec<String>,
     pub databases: Vec<ImportedDb>,
@@ -199,8 +203,9 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
                     file,
                     d.at,
                     format!(
-                        "a dependency of {} with Usage=\"{}\" is not understood by the importer and was ignored; check the topology file by hand",
+                        "the dependency of {} on {} has Usage=\"{}\", which the importer does not understand: ignored; check the topology file by hand",
                         shown(&label(s)),
+                        shown(&ix.services.get(d.target.as_str()).map(|t| label(t)).unwrap_or_else(|| d.target.clone())),
                         shown(&d.usage)
                     ),
                 );
@@ -273,6 +278,10 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
         let versions: BTreeSet<u32> = [us.version, reg.version].into_iter().flatten().collect();
         let store = ix.defaults(us).find(|t| t.role == "UserStore");
         let own_backend = store.and_then(|s| ix.sql_of(s));
+        let own_backend_primary = store
+            .and_then(|s| s.host.as_deref())
+            .and_then(|h| dep.sql.iter().find(|q| q.key == h))
+            .and_then(|q| q.always_on_primary.clone());
         let store_local = store
             .and_then(|s| ix.host_cluster(s))
             .is_some_and(|h| h.key == c.key);
@@ -431,9 +440,11 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
             file_store,
             app_server_service_id,
             hosts_cms,
+            cms_source: None,
             backup_pool: None,
             pairing_source: None,
             own_backend,
+            own_backend_primary,
             edge_pools,
             branch_appliances,
             databases,
@@ -512,6 +523,8 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
             "the document has no Front End pool (a cluster running UserServices and a Registrar that is not a Director)".to_string(),
         ));
     }
+    // Document order, so an operator can work top to bottom.
+    warnings.sort_by_key(|d| (d.line.is_none(), d.line, d.column));
     Imported {
         source: file.to_string(),
         dialect: dep.dialect,

@@ -149,7 +149,10 @@ fn apply_cms(imported: &mut Imported, name: &str, rows: &[Vec<(String, String)>]
         let here = active.iter().any(|a| a.eq_ignore_ascii_case(&p.fqdn));
         let from_csv = if here { HostsCms::Yes } else { HostsCms::No };
         match p.hosts_cms {
-            HostsCms::Unknown => p.hosts_cms = from_csv,
+            HostsCms::Unknown => {
+                p.hosts_cms = from_csv;
+                p.cms_source = Some(format!("{} in the backup set", LAYOUT.cms_location_csv));
+            }
             known if known != from_csv => imported.warnings.push(located(
                 Severity::Warning,
                 name,

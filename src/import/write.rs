@@ -173,8 +173,12 @@ pub fn write(imported: &Imported, out_name: &str) -> Written {
         .unwrap_or(&imported.source);
     out.comment(
         0,
+        "abc-failover topology, format 1, written by `abc-failover import` from:",
+    );
+    out.line(
+        0,
         &format!(
-            "abc-failover topology, format 1, written by `abc-failover import` from {} ({}).",
+            "#   {} ({})",
             comment_safe(source_name),
             imported.dialect.describe()
         ),
@@ -319,15 +323,23 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[
         }
         None => out.comment(i, "app_server_service_id is not in the document (a Topology Builder file holds it only once published and downloaded): the backup script reads it at run time with Get-CsService -ApplicationServer."),
     }
+    let from = p
+        .cms_source
+        .as_deref()
+        .map(|s| format!(" (from {})", comment_safe(s)))
+        .unwrap_or_default();
     match p.hosts_cms {
         HostsCms::Yes => {
-            out.comment(i, "The active Central Management Server runs on this pool.");
+            out.comment(
+                i,
+                &format!("The active Central Management Server runs on this pool{from}."),
+            );
             out.kv(i, "hosts_cms", "true");
         }
         HostsCms::No => {
             out.comment(
                 i,
-                "The active Central Management Server runs on another pool.",
+                &format!("The active Central Management Server runs on another pool{from}."),
             );
             out.kv(i, "hosts_cms", "false");
         }
@@ -342,10 +354,20 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[
             let source = p.pairing_source.as_deref().unwrap_or("the backup set");
             out.comment(i + 2, &format!("Pool B, from {}.", comment_safe(source)));
             out.kv(i + 2, "fqdn", &yaml_name(b));
-            if let Some(backend) = imported.pool(b).and_then(|b| b.own_backend.as_ref()) {
+            let pool_b = imported.pool(b);
+            if let Some(backend) = pool_b.and_then(|b| b.own_backend.as_ref()) {
+                let ag = pool_b
+                    .and_then(|b| b.own_backend_primary.as_deref())
+                    .map(|n| {
+                        format!(
+                            " An AlwaysOn availability group; its primary node is {}.",
+                            comment_safe(n)
+                        )
+                    })
+                    .unwrap_or_default();
                 out.comment(
                     i + 2,
-                    "Pool B's back end: the SQL instance of its UserStore.",
+                    &format!("Pool B's back end: the SQL instance of its UserStore.{ag}"),
                 );
                 out.line(i + 2, "backend:");
                 sql_lines(out, i + 4, backend);
@@ -367,7 +389,11 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[
                 .filter(|o| o.fqdn != p.fqdn)
                 .filter_map(|o| {
                     o.own_backend.as_ref().map(|b| {
-                        format!("{} on {}", comment_safe(&o.fqdn), comment_safe(&b.target()))
+                        format!(
+                            "{} uses {}",
+                            comment_safe(&o.fqdn),
+                            comment_safe(&b.target())
+                        )
                     })
                 })
                 .collect();
