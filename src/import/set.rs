@@ -60,6 +60,9 @@ pub fn import_set(dir: &Path, shown_dir: &str) -> Result<Imported, ImportError> 
     Ok(imported)
 }
 
+/// One CSV record: (lower-cased column name, value) pairs.
+type Row = Vec<(String, String)>;
+
 /// Rows of a CSV as maps of lower-cased column name to value; `None` (with a warning) when the
 /// file is missing.
 fn read_csv(
@@ -67,7 +70,7 @@ fn read_csv(
     rel: &str,
     name: &str,
     imported: &mut Imported,
-) -> Result<Option<Vec<Vec<(String, String)>>>, ImportError> {
+) -> Result<Option<Vec<Row>>, ImportError> {
     let path = in_set(dir, rel);
     if !path.is_file() {
         imported.warnings.push(located(
@@ -104,7 +107,7 @@ fn column<'a>(row: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-fn apply_pairing(imported: &mut Imported, name: &str, rows: &[Vec<(String, String)>]) {
+fn apply_pairing(imported: &mut Imported, name: &str, rows: &[Row]) {
     let mut used = false;
     for row in rows {
         let (Some(pool), Some(backup)) = (column(row, "poolfqdn"), column(row, "backuppoolfqdn"))
@@ -136,7 +139,7 @@ fn apply_pairing(imported: &mut Imported, name: &str, rows: &[Vec<(String, Strin
     }
 }
 
-fn apply_cms(imported: &mut Imported, name: &str, rows: &[Vec<(String, String)>]) {
+fn apply_cms(imported: &mut Imported, name: &str, rows: &[Row]) {
     let active: Vec<&str> = rows
         .iter()
         .filter(|r| column(r, "active").is_none_or(|a| !a.eq_ignore_ascii_case("false")))

@@ -286,7 +286,7 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[
         i,
         "Short name for file and folder names (and for --set pools.<id>...).",
     );
-    out.kv(i, "id", id);
+    out.kv(i, "id", &yaml_name(id));
     out.kv(i, "fqdn", &yaml_name(&p.fqdn));
     match p.edition {
         Edition::Standard => {
