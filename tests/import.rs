@@ -554,3 +554,72 @@ fn format_is_only_for_compare() {
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+/// A large document (thousands of pools, all with one shared file store and Edge pool, as a
+/// hostile document could have) imports in linear time: every lookup is by key.
+#[test]
+fn a_large_document_imports_in_linear_time() {
+    let pools = 4000;
+    let mut clusters = String::new();
+    let mut services = String::new();
+    let sid = |role: &str, i: usize| {
+        format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{i}\"/>")
+    };
+    let dep = |role: &str, i: usize| {
+        format!(
+            "<Dependency Usage=\"Default\">{}</Dependency>",
+            sid(role, i)
+        )
+    };
+    let on =
+        |n: usize| format!("<InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>");
+    for i in 1..=pools {
+        clusters.push_str(&format!(
+            "<Cluster Fqdn=\"pool{i}.example.com\"><ClusterId SiteId=\"1\" Number=\"{i}\"/></Cluster>"
+        ));
+        services.push_str(&format!(
+            "<Service ServiceVersion=\"7\">{}<DependsOn>{}</DependsOn>{}</Service>",
+            sid("UserServices", i),
+            dep("FileStore", 1),
+            on(i)
+        ));
+        services.push_str(&format!(
+            "<Service ServiceVersion=\"7\">{}<DependsOn>{}</DependsOn>{}</Service>",
+            sid("Registrar", i),
+            dep("UserServices", i),
+            on(i)
+        ));
+        // Each pool's Edge depends on the pool, and every Edge on pool 1 too.
+        services.push_str(&format!(
+            "<Service ServiceVersion=\"7\">{}<DependsOn>{}{}</DependsOn>{}</Service>",
+            sid("EdgeServer", i),
+            dep("Registrar", i),
+            dep("Registrar", 1),
+            on(pools + 1)
+        ));
+    }
+    clusters.push_str(&format!(
+        "<Cluster Fqdn=\"fs.example.com\"><ClusterId SiteId=\"1\" Number=\"{}\"/></Cluster>",
+        pools + 1
+    ));
+    services.push_str(&format!(
+        "<Service ServiceVersion=\"7\">{}<DependsOn/>{}<FileStoreService ShareName=\"S\"/></Service>",
+        sid("FileStore", 1),
+        on(pools + 1)
+    ));
+    let doc = format!(
+        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"
+    );
+    let started = std::time::Instant::now();
+    let imported = abc_failover::import::import_bytes("big.xml", doc.as_bytes()).expect("imports");
+    let written = abc_failover::import::write::write(&imported, "topology.yaml");
+    let elapsed = started.elapsed();
+    eprintln!("{} bytes, {pools} pools: {elapsed:?}", doc.len());
+    assert_eq!(imported.pools.len(), pools);
+    assert_eq!(written.ids.len(), pools);
+    // Generous for a debug build on a shared machine; a quadratic walk takes minutes.
+    assert!(
+        elapsed < std::time::Duration::from_secs(30),
+        "took {elapsed:?}"
+    );
+}

@@ -2,9 +2,9 @@
 //! the rules of the fact sheet (section 4). Whatever the document does not say stays `None`
 //! or `Unknown`: the writer marks it to be filled in. Nothing is guessed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::dialect::{At, Cluster, Deployment, Dialect, Service};
+use super::dialect::{At, Cluster, Deployment, Dialect, Service, SqlInstance};
 use super::xml::located;
 use crate::diagnostic::{shown, Diagnostic, Severity};
 use crate::model::{DbRole, Edition, HostsCms, Product};
@@ -91,13 +91,18 @@ pub struct Imported {
     pub versions: BTreeSet<u32>,
     pub pools: Vec<ImportedPool>,
     pub warnings: Vec<Diagnostic>,
+    /// Index into `pools` by lower-cased FQDN.
+    by_fqdn: HashMap<String, usize>,
 }
 
 impl Imported {
+    fn index_of(&self, fqdn: &str) -> Option<usize> {
+        self.by_fqdn.get(&fqdn.to_ascii_lowercase()).copied()
+    }
+
+    /// The imported pool with this FQDN (case-insensitively).
     pub fn pool(&self, fqdn: &str) -> Option<&ImportedPool> {
-        self.pools
-            .iter()
-            .find(|p| p.fqdn.eq_ignore_ascii_case(fqdn))
+        self.index_of(fqdn).map(|i| &self.pools[i])
     }
 }
 
@@ -111,10 +116,16 @@ pub fn product_of(version: u32) -> Option<Product> {
     }
 }
 
+/// Most warnings printed; a hostile document could otherwise make hundreds of thousands.
+pub const MAX_WARNINGS: usize = 200;
+
+/// Lookups by key, so that deriving stays linear in the size of the document.
 struct Index<'a> {
-    dep: &'a Deployment,
     clusters: HashMap<&'a str, &'a Cluster>,
+    sql: HashMap<&'a str, &'a SqlInstance>,
     services: HashMap<&'a str, &'a Service>,
+    /// The services that depend on each service key with `Usage="Default"`.
+    dependents: HashMap<&'a str, Vec<&'a Service>>,
     /// Service indexes by the key of the cluster they run on (directly or through SQL).
     on_cluster: HashMap<&'a str, Vec<&'a Service>>,
 }
@@ -125,22 +136,45 @@ impl<'a> Index<'a> {
         for c in &dep.clusters {
             clusters.entry(c.key.as_str()).or_insert(c);
         }
+        let mut sql = HashMap::new();
+        for q in &dep.sql {
+            sql.entry(q.key.as_str()).or_insert(q);
+        }
         let mut services = HashMap::new();
         for s in &dep.services {
             services.entry(s.key.as_str()).or_insert(s);
         }
         let mut ix = Index {
-            dep,
             clusters,
+            sql,
             services,
+            dependents: HashMap::new(),
             on_cluster: HashMap::new(),
         };
         for s in &dep.services {
             if let Some(c) = ix.host_cluster(s) {
                 ix.on_cluster.entry(c.key.as_str()).or_default().push(s);
             }
+            for d in s
+                .deps
+                .iter()
+                .filter(|d| d.usage.eq_ignore_ascii_case("Default"))
+            {
+                let list = ix.dependents.entry(d.target.as_str()).or_default();
+                if !list.last().is_some_and(|l| std::ptr::eq(*l, s)) {
+                    list.push(s);
+                }
+            }
         }
         ix
+    }
+
+    /// The services that depend on `s` (Default usage), each once.
+    fn dependents_of(&self, s: &Service) -> &[&'a Service] {
+        self.dependents
+            .get(s.key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     fn host_cluster(&self, s: &Service) -> Option<&'a Cluster> {
@@ -148,13 +182,13 @@ impl<'a> Index<'a> {
         if let Some(c) = self.clusters.get(host) {
             return Some(c);
         }
-        let sql = self.dep.sql.iter().find(|q| q.key == host)?;
+        let sql = self.sql.get(host)?;
         self.clusters.get(sql.cluster.as_str()).copied()
     }
 
     fn sql_of(&self, s: &Service) -> Option<Sql> {
         let host = s.host.as_deref()?;
-        let sql = self.dep.sql.iter().find(|q| q.key == host)?;
+        let sql = self.sql.get(host)?;
         let cluster = self.clusters.get(sql.cluster.as_str())?;
         Some(Sql {
             server: cluster.fqdn.clone(),
@@ -225,7 +259,26 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
     }
     let mut pools: Vec<ImportedPool> = Vec::new();
     let mut pc_attached = BTreeSet::new();
+    let mut seen_keys = HashSet::new();
+    let mut seen_fqdns = HashSet::new();
+    let active_cms: Vec<&Service> = dep
+        .services
+        .iter()
+        .filter(|s| s.role == "CentralMgmt" && s.cms_active == Some(true))
+        .collect();
     for c in &dep.clusters {
+        if !seen_keys.insert(c.key.as_str()) {
+            warn(
+                &mut warnings,
+                file,
+                c.at,
+                format!(
+                    "a second cluster with the id of {}: ignored",
+                    shown(&c.fqdn)
+                ),
+            );
+            continue;
+        }
         let us = ix.on(c, "UserServices");
         let regs: Vec<&Service> = ix
             .on(c, "Registrar")
@@ -235,7 +288,7 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
         let (Some(us), Some(reg)) = (us.first().copied(), regs.first().copied()) else {
             continue;
         };
-        if pools.iter().any(|p| p.fqdn.eq_ignore_ascii_case(&c.fqdn)) {
+        if !seen_fqdns.insert(c.fqdn.to_ascii_lowercase()) {
             warn(
                 &mut warnings,
                 file,
@@ -280,7 +333,7 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
         let own_backend = store.and_then(|s| ix.sql_of(s));
         let own_backend_primary = store
             .and_then(|s| s.host.as_deref())
-            .and_then(|h| dep.sql.iter().find(|q| q.key == h))
+            .and_then(|h| ix.sql.get(h))
             .and_then(|q| q.always_on_primary.clone());
         let store_local = store
             .and_then(|s| ix.host_cluster(s))
@@ -348,11 +401,6 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
                 None
             }
         };
-        let active_cms: Vec<&Service> = dep
-            .services
-            .iter()
-            .filter(|s| s.role == "CentralMgmt" && s.cms_active == Some(true))
-            .collect();
         let hosts_cms = if active_cms
             .iter()
             .any(|s| ix.host_cluster(s).is_some_and(|h| h.key == c.key))
@@ -365,19 +413,19 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
         };
         let mut edge_pools: Vec<String> = Vec::new();
         let mut branch_appliances: Vec<String> = Vec::new();
-        for s in &dep.services {
+        let near: Vec<&Service> = ix
+            .dependents_of(reg)
+            .iter()
+            .chain(ix.dependents_of(us))
+            .copied()
+            .collect();
+        for s in &near {
             let Some(host) = ix.host_cluster(s) else {
                 continue;
             };
             let list = match s.role.as_str() {
                 "EdgeServer" if ix.depends_on(s, reg) => &mut edge_pools,
-                "Registrar"
-                    if host.branch
-                        && host.key != c.key
-                        && (ix.depends_on(s, us) || ix.depends_on(s, reg)) =>
-                {
-                    &mut branch_appliances
-                }
+                "Registrar" if host.branch && host.key != c.key => &mut branch_appliances,
                 _ => continue,
             };
             if !list.iter().any(|f| f.eq_ignore_ascii_case(&host.fqdn)) {
@@ -413,16 +461,11 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
             }
         }
         let mut persistent_chat_next_hop = false;
-        for pc in dep
-            .services
-            .iter()
-            .filter(|s| s.role == "PersistentChatService")
-        {
-            if !(ix.depends_on(pc, reg) || ix.depends_on(pc, us)) {
-                continue;
-            }
-            persistent_chat_next_hop = true;
+        for pc in near.iter().filter(|s| s.role == "PersistentChatService") {
+            // Listed twice when it depends on both the Registrar and UserServices: the
+            // databases are merged by add_db.
             pc_attached.insert(pc.key.clone());
+            persistent_chat_next_hop = true;
             for t in ix.defaults(pc) {
                 let names: &[&str] = match t.role.as_str() {
                     "PersistentChatStore" => &["mgc"],
@@ -471,7 +514,7 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
         }
     }
     for fs in dep.services.iter().filter(|s| s.role == "FileStore") {
-        let used = dep.services.iter().any(|s| ix.depends_on(s, fs));
+        let used = !ix.dependents_of(fs).is_empty();
         if !used {
             let on = ix
                 .host_cluster(fs)
@@ -525,7 +568,23 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
     }
     // Document order, so an operator can work top to bottom.
     warnings.sort_by_key(|d| (d.line.is_none(), d.line, d.column));
+    if warnings.len() > MAX_WARNINGS {
+        let more = warnings.len() - MAX_WARNINGS;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(located(
+            Severity::Warning,
+            file,
+            None,
+            format!("{more} more warning(s) not shown"),
+        ));
+    }
+    let by_fqdn = pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.fqdn.to_ascii_lowercase(), i))
+        .collect();
     Imported {
+        by_fqdn,
         source: file.to_string(),
         dialect: dep.dialect,
         product,
@@ -538,21 +597,13 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
 /// Record that `pool` is paired with `backup` (and, pairing being symmetric, `backup` with
 /// `pool` when it is also imported and has no pairing yet). `source` names the evidence.
 pub fn pair(imported: &mut Imported, pool: &str, backup: &str, source: &str) -> bool {
-    let Some(i) = imported
-        .pools
-        .iter()
-        .position(|p| p.fqdn.eq_ignore_ascii_case(pool))
-    else {
+    let Some(i) = imported.index_of(pool) else {
         return false;
     };
     let fqdn_a = imported.pools[i].fqdn.clone();
     imported.pools[i].backup_pool = Some(backup.to_string());
     imported.pools[i].pairing_source = Some(source.to_string());
-    if let Some(b) = imported
-        .pools
-        .iter_mut()
-        .find(|p| p.fqdn.eq_ignore_ascii_case(backup))
-    {
+    if let Some(b) = imported.index_of(backup).map(|j| &mut imported.pools[j]) {
         if b.backup_pool.is_none() {
             b.backup_pool = Some(fqdn_a.clone());
             b.pairing_source = Some(format!("the pairing of {fqdn_a} (pairing is symmetric)"));

@@ -121,6 +121,7 @@ impl Out {
 /// unique with `-2`, `-3`, ...
 pub fn pool_ids(pools: &[ImportedPool]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
+    let mut taken = std::collections::HashSet::new();
     for p in pools {
         let mut base: String = crate::model::default_pool_id(&p.fqdn)
             .chars()
@@ -132,11 +133,12 @@ pub fn pool_ids(pools: &[ImportedPool]) -> Vec<String> {
         }
         let mut id = base.clone();
         let mut n = 2;
-        while ids.contains(&id) {
+        while taken.contains(&id) {
             let suffix = format!("-{n}");
             id = format!("{}{suffix}", &base[..base.len().min(32 - suffix.len())]);
             n += 1;
         }
+        taken.insert(id.clone());
         ids.push(id);
     }
     ids
@@ -264,8 +266,14 @@ pub fn write(imported: &Imported, out_name: &str) -> Written {
         out.comment(0, "Every Front End pool of the document (Directors are not pools A). Remove a pool you do not protect; when pool B is also listed, its backup_pool must point back at this pool (pairing is symmetric).");
         out.line(0, "pools:");
     }
+    let enterprise = candidates(imported, Edition::Enterprise);
+    let standard = candidates(imported, Edition::Standard);
     for (p, id) in imported.pools.iter().zip(&ids) {
-        pool(&mut out, imported, p, id, &ids);
+        let cands = match p.edition {
+            Edition::Enterprise => &enterprise,
+            Edition::Standard => &standard,
+        };
+        pool(&mut out, imported, p, id, cands);
     }
     let mut text = out.lines.join("\n");
     text.push('\n');
@@ -276,7 +284,27 @@ pub fn write(imported: &Imported, out_name: &str) -> Written {
     }
 }
 
-fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[String]) {
+/// Pools that could be a pool B, per edition (Microsoft pairs only pools of the same edition):
+/// the first few with a known back end, and how many there are in all.
+struct Candidates<'a> {
+    shown: Vec<&'a ImportedPool>,
+    total: usize,
+}
+
+/// How many candidate back ends a `FILL-IN` pool B lists in its comment.
+const SHOWN_CANDIDATES: usize = 5;
+
+fn candidates(imported: &Imported, edition: Edition) -> Candidates<'_> {
+    let mut all = imported
+        .pools
+        .iter()
+        .filter(|o| o.edition == edition && o.own_backend.is_some());
+    let shown: Vec<&ImportedPool> = all.by_ref().take(SHOWN_CANDIDATES + 1).collect();
+    let total = shown.len() + all.count();
+    Candidates { shown, total }
+}
+
+fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, cands: &Candidates<'_>) {
     let i = 4;
     out.line(
         2,
@@ -383,10 +411,11 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[
                     comment_safe(&p.fqdn)
                 ),
             );
-            let backends: Vec<String> = imported
-                .pools
+            let others: Vec<String> = cands
+                .shown
                 .iter()
                 .filter(|o| o.fqdn != p.fqdn)
+                .take(SHOWN_CANDIDATES)
                 .filter_map(|o| {
                     o.own_backend.as_ref().map(|b| {
                         format!(
@@ -397,8 +426,13 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, _ids: &[
                     })
                 })
                 .collect();
-            if !backends.is_empty() {
-                out.comment(i + 2, &format!("Optional: pool B's back end (backend: server, instance), needed to fail the CMS over. The back ends of the document's pools: {}.", backends.join("; ")));
+            let total = cands.total - usize::from(p.own_backend.is_some());
+            if !others.is_empty() {
+                let mut list = others.join("; ");
+                if total > others.len() {
+                    list.push_str(&format!("; and {} more", total - others.len()));
+                }
+                out.comment(i + 2, &format!("Optional: pool B's back end (backend: server, instance), needed to fail the CMS over. The back ends of the document's pools of the same edition: {list}."));
             }
         }
     }

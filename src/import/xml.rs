@@ -143,25 +143,43 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
 }
 
 /// Byte offsets of line starts, to turn an offset into a 1-based line and column (in characters).
+/// Character counts are kept every [`MARK_BYTES`] bytes, so a position costs a binary search and
+/// a short scan even on a document that is one long line.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// (byte offset on a character boundary, characters before it), ascending.
+    marks: Vec<(usize, usize)>,
 }
+
+const MARK_BYTES: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let mut marks = vec![(0, 0)];
+        for (n, (i, _)) in text.char_indices().enumerate() {
+            if i >= marks[marks.len() - 1].0 + MARK_BYTES {
+                marks.push((i, n));
+            }
+        }
+        LineIndex { starts, marks }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let k = self.marks.partition_point(|m| m.0 <= offset) - 1;
+        let (b, c) = self.marks[k];
+        c + text.get(b..offset).map(|s| s.chars().count()).unwrap_or(0)
     }
 
     pub fn pos(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
+        let col = self
+            .chars_to(text, offset)
+            .saturating_sub(self.chars_to(text, start));
         (line, col + 1)
     }
 }
@@ -242,6 +260,15 @@ mod tests {
         }
         assert!(decode("t.xml", &[0xFF, 0xFE, b'<', 0, b'a']).is_err());
         assert!(decode("t.xml", &[0xFF, 0xFE, 0x00, 0xD8, b'<', 0]).is_err());
+    }
+
+    #[test]
+    fn positions_on_a_long_line_count_characters() {
+        let text = format!("{}\n{}<", "é".repeat(3000), "aé".repeat(2000));
+        let i = LineIndex::new(&text);
+        assert_eq!(i.pos(&text, 2 * 3000), (1, 3001));
+        assert_eq!(i.pos(&text, text.len() - 1), (2, 4001));
+        assert_eq!(i.pos(&text, 2 * 1500), (1, 1501));
     }
 
     #[test]
