@@ -623,3 +623,66 @@ fn a_large_document_imports_in_linear_time() {
         "took {elapsed:?}"
     );
 }
+
+#[test]
+fn directors_gateways_and_orphan_file_stores_are_not_pools() {
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    for absent in ["dir01", "gw01", "fs02", "OldShare"] {
+        assert!(!written.contains(absent), "{absent} was imported");
+    }
+    let loaded = abc_failover::import::import(&fixtures().join("published-contoso.xml")).unwrap();
+    let fqdns: Vec<&str> = loaded.pools.iter().map(|p| p.fqdn.as_str()).collect();
+    assert_eq!(fqdns, ["pool01.contoso.com", "se01.contoso.com"]);
+    // The orphan is a warning at its FileStore service.
+    assert!(stderr(&out).contains("published-contoso.xml:406:5: warning: file store 1-FileStore-3"));
+}
+
+#[test]
+fn original_attributes_are_matched_in_any_case() {
+    let text = std::fs::read_to_string(fixtures().join("builder-litware.tbxml")).unwrap();
+    let shouting = text
+        .replace("OriginalSiteId", "ORIGINALSITEID")
+        .replace("OriginalInstance", "originalinstance");
+    assert_ne!(shouting, text);
+    let a = abc_failover::import::import_bytes("x.tbxml", text.as_bytes()).unwrap();
+    let b = abc_failover::import::import_bytes("x.tbxml", shouting.as_bytes()).unwrap();
+    let ids = |i: &abc_failover::import::Imported| {
+        i.pools
+            .iter()
+            .map(|p| p.app_server_service_id.clone())
+            .collect::<Vec<_>>()
+    };
+    // pool-a was published (Original* attributes); pool-b and se-c are new.
+    assert_eq!(
+        ids(&a),
+        [Some("1-ApplicationServer-1".to_string()), None, None]
+    );
+    assert_eq!(ids(&a), ids(&b));
+}
+
+#[test]
+fn a_pairing_csv_without_the_expected_columns_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("set").join("Inventory");
+    std::fs::create_dir_all(&inv).unwrap();
+    let src = fixtures().join("set/20261101T020000Z/Inventory");
+    for f in ["Topology.xml", "CmsLocation.csv"] {
+        std::fs::copy(src.join(f), inv.join(f)).unwrap();
+    }
+    std::fs::write(
+        inv.join("PoolBackupRelationship.csv"),
+        "\"Identity\",\"Partner\"\r\n\"ams-pool.fabrikam.com\",\"rtm-pool.fabrikam.com\"\r\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "set", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let e = stderr(&out);
+    assert!(
+        e.contains("set/Inventory/PoolBackupRelationship.csv:1:1: warning: no row with PoolFqdn and BackupPoolFqdn columns"),
+        "{e}"
+    );
+    assert!(e.contains("fill in pools.ams-pool.backup_pool.fqdn"), "{e}");
+    assert!(e.contains("fill in pools.rtm-pool.backup_pool.fqdn"), "{e}");
+}
