@@ -335,6 +335,13 @@ fn import(document: &Path, out: &Path, force: bool) -> Result<Outcome> {
         Ok(i) => i,
         Err(o) => return Ok(o),
     };
+    if imported.pools.is_empty() {
+        eprintln!(
+            "{}: error: the document has no Front End pool, so there is no topology to write; nothing was written",
+            document.display()
+        );
+        return Ok(Outcome::Findings);
+    }
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned());
     let written =
         crate::import::write::write(&imported, name.as_deref().unwrap_or("topology.yaml"));

@@ -686,3 +686,34 @@ fn a_pairing_csv_without_the_expected_columns_is_a_warning() {
     assert!(e.contains("fill in pools.ams-pool.backup_pool.fqdn"), "{e}");
     assert!(e.contains("fill in pools.rtm-pool.backup_pool.fqdn"), "{e}");
 }
+
+#[test]
+fn a_document_without_front_end_pools_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("empty.xml"),
+        "<?xml version=\"1.0\"?><Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters/></Topology>",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "empty.xml", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).contains("empty.xml: error: the document has no Front End pool"));
+    assert!(!dir.path().join("t.yaml").exists());
+    // Compared with a topology, every pool of the topology is missing from the document.
+    let topology = fixtures().join("committed-contoso.yaml");
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            "empty.xml",
+            "--compare",
+            topology.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "pool01.contoso.com: in the topology, not a Front End pool of the document\n\
+         old01.contoso.com: in the topology, not a Front End pool of the document\n"
+    );
+}
