@@ -128,6 +128,7 @@ fn values_for(fills: &[(usize, String)]) -> Vec<String> {
                 "backup.root" => r"D:\AbcBackup".to_string(),
                 "backup.sql_backup_path" => r"\\sqlbak.example.com\LyncSqlBackup".to_string(),
                 "product" => "sfb2015".to_string(),
+                p if p.ends_with(".edition") => "enterprise".to_string(),
                 p if p.ends_with(".file_store") => r"\\fs.example.com\Share".to_string(),
                 p if p.ends_with(".backup_pool.fqdn") => {
                     let i = pairs.iter().position(|x| *x == p).unwrap();
@@ -716,4 +717,47 @@ fn a_document_without_front_end_pools_writes_nothing() {
         "pool01.contoso.com: in the topology, not a Front End pool of the document\n\
          old01.contoso.com: in the topology, not a Front End pool of the document\n"
     );
+}
+
+#[test]
+fn what_a_thin_document_does_not_say_is_marked_and_can_be_given_with_set() {
+    // One pool: no UserStore (so no edition), no file store, no version, no CMS.
+    let dir = tempfile::tempdir().unwrap();
+    let sid = |role: &str| format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"1\"/>");
+    let on = "<InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn>";
+    std::fs::write(
+        dir.path().join("thin.xml"),
+        format!(
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\
+             <Clusters><Cluster Fqdn=\"thin.example.com\"><ClusterId SiteId=\"1\" Number=\"1\"/></Cluster></Clusters>\
+             <Services><Service>{}{on}</Service><Service>{}<DependsOn><Dependency Usage=\"Default\">{}</Dependency></DependsOn>{on}</Service></Services></Topology>",
+            sid("UserServices"),
+            sid("Registrar"),
+            sid("UserServices"),
+        ),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "thin.xml", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let listed: Vec<String> = fills(&stderr(&out)).into_iter().map(|f| f.1).collect();
+    assert_eq!(
+        listed,
+        [
+            "product",
+            "backup.root",
+            "pools.thin.edition",
+            "pools.thin.file_store",
+            "pools.thin.backup_pool.fqdn"
+        ]
+    );
+    let mut args = vec!["validate".to_string(), "t.yaml".to_string()];
+    for set in values_for(&fills(&stderr(&out))) {
+        args.extend(["--set".to_string(), set]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let v = run(dir.path(), &args);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let written = std::fs::read_to_string(dir.path().join("t.yaml")).unwrap();
+    assert!(written.contains("    hosts_cms: unknown\n"), "{written}");
+    assert!(!written.contains("app_server_service_id:"), "{written}");
 }

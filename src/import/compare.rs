@@ -138,11 +138,13 @@ fn pool(out: &mut Vec<Difference>, imported: &Imported, t: &Pool, d: &ImportedPo
             });
         }
     };
-    diff(
-        "edition",
-        Some(edition(t.edition).into()),
-        Some(edition(d.edition).into()),
-    );
+    if let Some(e) = d.edition {
+        diff(
+            "edition",
+            Some(edition(t.edition).into()),
+            Some(edition(e).into()),
+        );
+    }
     if let Some(fs) = &d.file_store {
         diff("file_store", Some(t.file_store.clone()), Some(fs.clone()));
     }

@@ -60,7 +60,8 @@ pub struct ImportedDb {
 #[derive(Debug, Clone)]
 pub struct ImportedPool {
     pub fqdn: String,
-    pub edition: Edition,
+    /// `None` when the document does not tell (no single-machine flag and no UserStore).
+    pub edition: Option<Edition>,
     pub file_store: Option<String>,
     pub app_server_service_id: Option<String>,
     pub hosts_cms: HostsCms,
@@ -339,9 +340,11 @@ pub fn derive(file: &str, dep: &Deployment) -> Imported {
             .and_then(|s| ix.host_cluster(s))
             .is_some_and(|h| h.key == c.key);
         let edition = if c.single_machine || store_local {
-            Edition::Standard
+            Some(Edition::Standard)
+        } else if own_backend.is_some() {
+            Some(Edition::Enterprise)
         } else {
-            Edition::Enterprise
+            None
         };
         // The file store: the UserServices dependency first, then any other pool service's.
         let mut stores: Vec<&Service> = Vec::new();

@@ -268,10 +268,15 @@ pub fn write(imported: &Imported, out_name: &str) -> Written {
     }
     let enterprise = candidates(imported, Edition::Enterprise);
     let standard = candidates(imported, Edition::Standard);
+    let unknown = Candidates {
+        shown: Vec::new(),
+        total: 0,
+    };
     for (p, id) in imported.pools.iter().zip(&ids) {
         let cands = match p.edition {
-            Edition::Enterprise => &enterprise,
-            Edition::Standard => &standard,
+            Some(Edition::Enterprise) => &enterprise,
+            Some(Edition::Standard) => &standard,
+            None => &unknown,
         };
         pool(&mut out, imported, p, id, cands);
     }
@@ -295,6 +300,7 @@ struct Candidates<'a> {
 const SHOWN_CANDIDATES: usize = 5;
 
 fn candidates(imported: &Imported, edition: Edition) -> Candidates<'_> {
+    let edition = Some(edition);
     let mut all = imported
         .pools
         .iter()
@@ -316,21 +322,36 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, cands: &
     );
     out.kv(i, "id", &yaml_name(id));
     out.kv(i, "fqdn", &yaml_name(&p.fqdn));
+    let backend = p.own_backend.as_ref().map(|b| comment_safe(&b.target()));
     match p.edition {
-        Edition::Standard => {
+        Some(Edition::Standard) => {
             out.comment(
                 i,
-                "Standard Edition: a single-machine pool with its own SQL instance.",
+                &match &backend {
+                    Some(b) => format!(
+                        "Standard Edition: a single-machine pool with its own SQL instance ({b})."
+                    ),
+                    None => "Standard Edition: a single-machine pool.".to_string(),
+                },
             );
             out.kv(i, "edition", "standard");
         }
-        Edition::Enterprise => {
+        Some(Edition::Enterprise) => {
             out.comment(
                 i,
-                "Enterprise Edition: the back end is a separate SQL Server.",
+                &format!(
+                    "Enterprise Edition: the back end (its UserStore) is on a separate SQL Server, {}.",
+                    backend.as_deref().unwrap_or_default()
+                ),
             );
             out.kv(i, "edition", "enterprise");
         }
+        None => out.fill(
+            i,
+            "edition",
+            format!("pools.{id}.edition"),
+            "enterprise or standard (the document names no UserStore for this pool).",
+        ),
     }
     match &p.file_store {
         Some(fs) => {
@@ -439,7 +460,16 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, cands: &
     out.comment(i, &format!("Optional: pool C, the pool that will replace this one. Leave it out until it is known; the checklist keeps marked placeholders, which you can fill at disaster time with --set pools.{id}.replacement_pool.fqdn=<pool C FQDN>."));
     out.line(i, "# replacement_pool:");
     out.line(i, "#   fqdn: pool-c.contoso.com");
-    out.line(i, "#   edition: enterprise");
+    out.line(
+        i,
+        &format!(
+            "#   edition: {}",
+            match p.edition {
+                Some(Edition::Standard) => "standard",
+                _ => "enterprise",
+            }
+        ),
+    );
     out.comment(i, "Which applications of the pool to back up and restore. The document does not say which are in use: true keeps their steps; set false only for one the pool does not use.");
     out.line(i, "services:");
     out.kv(i + 2, "lis", "true");
