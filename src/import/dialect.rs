@@ -227,10 +227,14 @@ fn service_key_a(service_id: Node<'_, '_>) -> Option<String> {
 }
 
 fn published(r: &mut Reader<'_>, root: Node<'_, '_>) -> Deployment {
-    // Sites: SiteId -> is a branch site (any site element other than CentralSite).
+    // Sites: SiteId -> is a branch site (any site element other than CentralSite, at any depth
+    // under Sites: where a branch site sits in the published dialect is not known for sure).
     let mut branch_sites = std::collections::HashSet::new();
     for sites in root.children().filter(|n| is(*n, "Sites")) {
-        for site in sites.children().filter(|n| n.is_element()) {
+        for site in sites
+            .descendants()
+            .filter(|n| n.is_element() && *n != sites)
+        {
             if let Some(id) = attr(site, "SiteId") {
                 if site.tag_name().name() != "CentralSite" {
                     branch_sites.insert(id.to_string());
