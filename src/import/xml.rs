@@ -44,6 +44,8 @@ pub fn located(
         column: pos.map(|p| p.1),
         message: message.into(),
         help: None,
+        // The source-line snippet under a message is made for YAML values; none for XML.
+        snippet: None,
     }
 }
 
