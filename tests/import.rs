@@ -761,3 +761,43 @@ fn what_a_thin_document_does_not_say_is_marked_and_can_be_given_with_set() {
     assert!(written.contains("    hosts_cms: unknown\n"), "{written}");
     assert!(!written.contains("app_server_service_id:"), "{written}");
 }
+
+#[test]
+fn compare_shows_an_empty_side_as_none() {
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    let filled = written
+        .replace("root: FILL-IN", r"root: 'D:\AbcBackup'")
+        .replace(
+            "sql_backup_path: FILL-IN",
+            r"sql_backup_path: '\\s.contoso.com\b'",
+        )
+        .replacen("fqdn: FILL-IN", "fqdn: se01.contoso.com", 1)
+        .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1)
+        .replacen("    edge_pools:\n      - edge01.contoso.com\n", "", 1);
+    std::fs::write(dir.path().join("c.yaml"), filled).unwrap();
+    let doc = fixtures().join("published-contoso.xml");
+    let out = run(
+        dir.path(),
+        &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "pool01.contoso.com: edge_pools: topology (none), document 'edge01.contoso.com'\n"
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            doc.to_str().unwrap(),
+            "--compare",
+            "c.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["differences"][0]["topology"], serde_json::Value::Null);
+}

@@ -66,13 +66,14 @@ fn product(p: Product) -> &'static str {
     }
 }
 
-/// A list as one sorted, comma-separated value, without duplicates; FQDNs and SQL names compare
-/// case-insensitively (the comparison ignores case too), but are shown as written.
-fn set_of<'a>(items: impl Iterator<Item = &'a str>) -> String {
+/// A list as one sorted, comma-separated value, without duplicates (`None` when empty); FQDNs and
+/// SQL names compare case-insensitively (the comparison ignores case too), but are shown as
+/// written.
+fn set_of<'a>(items: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut v: Vec<&str> = items.collect();
     v.sort_by_key(|s| s.to_ascii_lowercase());
     v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    v.join(", ")
+    (!v.is_empty()).then(|| v.join(", "))
 }
 
 fn target(server: &str, instance: Option<&str>) -> String {
@@ -178,13 +179,13 @@ fn pool(out: &mut Vec<Difference>, imported: &Imported, t: &Pool, d: &ImportedPo
     }
     diff(
         "edge_pools",
-        Some(set_of(t.edge_pools.iter().map(String::as_str))),
-        Some(set_of(d.edge_pools.iter().map(String::as_str))),
+        set_of(t.edge_pools.iter().map(String::as_str)),
+        set_of(d.edge_pools.iter().map(String::as_str)),
     );
     diff(
         "branch_appliances",
-        Some(set_of(t.branch_appliances.iter().map(String::as_str))),
-        Some(set_of(d.branch_appliances.iter().map(String::as_str))),
+        set_of(t.branch_appliances.iter().map(String::as_str)),
+        set_of(d.branch_appliances.iter().map(String::as_str)),
     );
     for (role, key) in [
         (DbRole::Monitoring, "databases.monitoring"),
@@ -205,8 +206,8 @@ fn pool(out: &mut Vec<Difference>, imported: &Imported, t: &Pool, d: &ImportedPo
             .collect();
         diff(
             key,
-            Some(set_of(tt.iter().map(String::as_str))),
-            Some(set_of(dd.iter().map(String::as_str))),
+            set_of(tt.iter().map(String::as_str)),
+            set_of(dd.iter().map(String::as_str)),
         );
     }
     if d.persistent_chat_next_hop && !t.services.persistent_chat_next_hop {
