@@ -61,18 +61,23 @@ python3 - "$work" "${sizes[@]}" <<'PY'
 import json, math, os, sys
 work, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
 kinds = ["render-empty", "render-current", "check", "floor"]
-med = {}
-print("| pools | output | " + " | ".join(f"{k} s (x floor, MiB)" for k in kinds[:3]) + " | floor s (MiB) |")
+med, cpu = {}, {}
+print("Wall time: median s (x floor); CPU: mean user+system s; memory: peak RSS MiB.\n")
+print("| pools | output | " + " | ".join(f"{k} wall (x floor) / CPU / MiB" for k in kinds[:3]) + " | floor wall / CPU / MiB |")
 print("|---:|---:|" + "---:|" * 4)
 for n in sizes:
     d = os.path.join(work, str(n))
     meta = json.load(open(os.path.join(d, "meta.json")))
     for k in kinds:
-        med[(n, k)] = json.load(open(os.path.join(d, k + ".json")))["results"][0]["median"]
+        r = json.load(open(os.path.join(d, k + ".json")))["results"][0]
+        med[(n, k)], cpu[(n, k)] = r["median"], r["user"] + r["system"]
     floor = med[(n, "floor")]
-    cells = [f"{med[(n, k)]:.3f} ({med[(n, k)] / floor:.2f}x, {meta['mem'][k] / 1024:.0f})" for k in kinds[:3]]
+    cells = [
+        f"{med[(n, k)]:.3f} ({med[(n, k)] / floor:.2f}x) / {cpu[(n, k)]:.3f} / {meta['mem'][k] / 1024:.0f}"
+        for k in kinds
+    ]
     out = f"{meta['files']} files, {meta['bytes'] / 1048576:.1f} MiB"
-    print(f"| {n} | {out} | " + " | ".join(cells) + f" | {floor:.3f} ({meta['mem']['floor'] / 1024:.0f}) |")
+    print(f"| {n} | {out} | " + " | ".join(cells[:3]) + " | " + cells[3].replace(" (1.00x)", "") + " |")
 if 100 in sizes and 1000 in sizes:
     exps = ", ".join(f"{k} {math.log(med[(1000, k)] / med[(100, k)]) / math.log(10):.2f}" for k in kinds)
     print(f"\nExponent of wall time from 100 to 1,000 pools (1.00 = linear): {exps}.")

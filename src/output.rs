@@ -184,7 +184,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 /// Files written at the same time: each write waits mostly for its own `fsync`, and the file
 /// system commits concurrent ones together, so a render of 1,000 pools costs about one `sync`
 /// instead of 2,000 (bench/run.sh).
-const WRITERS: usize = 64;
+const WRITERS: usize = 16;
 
 /// [`write_atomic`] for each of `rels`, spread over [`WRITERS`] threads; the first error (in
 /// `rels` order) is returned once every thread has stopped.
@@ -200,10 +200,10 @@ fn write_files(out: &Path, rels: &[String], artifacts: &Artifacts) -> Result<(),
                 })
             })
             .collect();
+        // Threads not joined here are joined when the scope ends.
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect::<Result<(), OutputError>>()
+            .try_for_each(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
     })
 }
 
