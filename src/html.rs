@@ -344,6 +344,7 @@ fn transform<'a>(events: &[Event<'a>], items: &[Item]) -> Vec<Event<'a>> {
                 ..
             }) => {
                 section_n += 1;
+                current_short.clear();
                 out.push(html(format!("<h2 id=\"sec-{section_n}\">")));
             }
             Event::Start(Tag::Item) => match task_title(events, i) {
@@ -373,7 +374,14 @@ fn transform<'a>(events: &[Event<'a>], items: &[Item]) -> Vec<Event<'a>> {
                     );
                     out.push(html(s));
                     open_items.push(true);
-                    close_title = Some((to, if top { "</span></h3>\n" } else { "</span></span>\n" }));
+                    close_title = Some((
+                        to,
+                        if top {
+                            "</span></h3>\n"
+                        } else {
+                            "</span></span>\n"
+                        },
+                    ));
                     // The item's own Start, paragraph start and marker are replaced; a
                     // `**title**` right after the marker loses its bold (the heading is bold).
                     let mut next = from;
@@ -448,7 +456,12 @@ fn transform<'a>(events: &[Event<'a>], items: &[Item]) -> Vec<Event<'a>> {
                 out.push(html(format!(
                     "<div class=\"code\"><div class=\"code-bar\"><span class=\"lang\">{label}</span><button type=\"button\" class=\"copy\" data-code=\"code-{k}\" aria-label=\"Copy command block {k}{whose}\">Copy</button></div><pre><code id=\"code-{k}\">"
                 )));
-                out.push(Event::Text(CowStr::from(body)));
+                // One span per line: a wrapped line continues indented under its start.
+                for line in body.split_inclusive('\n') {
+                    out.push(html("<span class=\"ln\">".into()));
+                    out.push(Event::Text(CowStr::from(line.to_string())));
+                    out.push(html("</span>".into()));
+                }
                 out.push(html("</code></pre></div>\n".into()));
                 i = end + 1;
                 continue;
@@ -466,12 +479,7 @@ fn toc(sections: &[Section], items: &[Item]) -> String {
         "<nav class=\"toc\" aria-label=\"Contents\"><h2 class=\"toc-head\">Contents</h2>\n<ol>\n",
     );
     for (k, sec) in sections.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<li><a href=\"#sec-{}\">{}</a>",
-            k + 1,
-            esc(&sec.title)
-        );
+        let _ = write!(s, "<li><a href=\"#sec-{}\">{}</a>", k + 1, esc(&sec.title));
         let mine: Vec<(usize, &Item)> = items
             .iter()
             .enumerate()
@@ -709,14 +717,8 @@ fn diagram(src: &str) -> Option<String> {
         let rank = same.iter().position(|&m| m == n).unwrap_or(0) as f64;
         let spread = rank - (same.len() as f64 - 1.0) / 2.0;
         let (a, b) = pair(e);
-        let (ax, ay) = (
-            NODE_POS[a].0 + NODE_W / 2.0,
-            NODE_POS[a].1 + NODE_H / 2.0,
-        );
-        let (bx, by) = (
-            NODE_POS[b].0 + NODE_W / 2.0,
-            NODE_POS[b].1 + NODE_H / 2.0,
-        );
+        let (ax, ay) = (NODE_POS[a].0 + NODE_W / 2.0, NODE_POS[a].1 + NODE_H / 2.0);
+        let (bx, by) = (NODE_POS[b].0 + NODE_W / 2.0, NODE_POS[b].1 + NODE_H / 2.0);
         let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt();
         let dir = ((bx - ax) / len, (by - ay) / len);
         let normal = (-dir.1, dir.0);
@@ -738,7 +740,10 @@ fn diagram(src: &str) -> Option<String> {
         // The label sits beside its line, away from the other lines of the pair.
         let side = if spread > 0.0 { 1.0 } else { -1.0 };
         let (mx, my) = ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
-        let (lx, ly) = (mx + normal.0 * side * 12.0, my + normal.1 * side * 12.0 + 5.0);
+        let (lx, ly) = (
+            mx + normal.0 * side * 12.0,
+            my + normal.1 * side * 12.0 + 5.0,
+        );
         let anchor = if normal.0 * side > 0.3 {
             "start"
         } else if normal.0 * side < -0.3 {
@@ -807,7 +812,10 @@ mod tests {
         let main = page.split("<main").nth(1).unwrap();
         let main = main.split("</main>").next().unwrap();
         assert!(!main.contains("<script>"), "{main}");
-        assert!(main.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{main}");
+        assert!(
+            main.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{main}"
+        );
         assert!(main.contains("&lt;b onclick=x&gt;"), "{main}");
         assert!(!main.contains("javascript:"), "{main}");
         assert!(!main.contains("<img"), "{main}");
@@ -830,11 +838,27 @@ mod tests {
         let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
         assert!(page.contains("<li class=\"task prep\" id=\"p1\" data-kind=\"prep\"><h3 class=\"task-head\"><input type=\"checkbox\" class=\"tick\" id=\"cb-1\" aria-labelledby=\"t-1\"><span class=\"task-title\" id=\"t-1\">P1. Open it</span></h3>"), "{page}");
         assert!(page.contains("id=\"step-1\""), "{page}");
-        assert!(page.contains("<p class=\"callout warn\"><strong class=\"lead\">Warning:</strong> careful.</p>"), "{page}");
-        assert!(page.contains("<code id=\"code-1\">Get-Date\n</code>"), "{page}");
-        assert!(page.contains("aria-label=\"Copy command block 1, P1\""), "{page}");
+        assert!(
+            page.contains(
+                "<p class=\"callout warn\"><strong class=\"lead\">Warning:</strong> careful.</p>"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains("<code id=\"code-1\"><span class=\"ln\">Get-Date\n</span></code>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("aria-label=\"Copy command block 1, P1\""),
+            "{page}"
+        );
         assert_eq!(page.matches("class=\"tick\"").count(), 5);
-        assert!(page.contains("0 of 1 steps, 0 of 1 preparation blocks, 0 of 1 other items, 0 of 2 final checks"), "{page}");
+        assert!(
+            page.contains(
+                "0 of 1 steps, 0 of 1 preparation blocks, 0 of 1 other items, 0 of 2 final checks"
+            ),
+            "{page}"
+        );
     }
 
     #[test]
@@ -852,6 +876,9 @@ mod tests {
         let a = page("p1", b"# t\n\n- [ ] x\n");
         assert_eq!(a, page("p1", b"# t\n\n- [ ] x\n"));
         let s = String::from_utf8(a).unwrap();
-        assert!(s.contains(&format!("data-runbook=\"{}\"", sha256_hex(b"# t\n\n- [ ] x\n"))));
+        assert!(s.contains(&format!(
+            "data-runbook=\"{}\"",
+            sha256_hex(b"# t\n\n- [ ] x\n")
+        )));
     }
 }

@@ -301,7 +301,10 @@ mod tests {
                     format!("{id}/{}", plan.checklist_file)
                 ]
             );
-            assert_eq!(page, format!("{id}/{}", plan.checklist_file.replace(".md", ".html")));
+            assert_eq!(
+                page,
+                format!("{id}/{}", plan.checklist_file.replace(".md", ".html"))
+            );
         }
     }
 

@@ -250,6 +250,9 @@ await check('the pool diagram is an inline SVG with the three pools', async () =
 });
 
 await check('top-of-page screenshot (light) for review', async () => {
+  // The "Copied" notice of the copy test goes away by itself; the top shows the diagram too.
+  await page.waitForFunction(() => document.getElementById('status').textContent === '', null, { timeout: 10000 });
+  await page.setViewportSize({ width: 1280, height: 1000 });
   await page.evaluate(() => window.scrollTo(0, 0));
   const file = path.join(artifacts, 'runbook-top.png');
   await page.screenshot({ path: file });
