@@ -194,3 +194,66 @@ fn the_page_is_made_from_the_markdown_alone() {
         assert_eq!(page(id, md.as_bytes()), html.as_bytes(), "{path}");
     }
 }
+
+fn abc(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_abc-failover"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn check_shows_a_page_that_only_follows_its_markdown_as_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let out_s = out.to_str().unwrap();
+    let sample = common::root().join("samples/contoso.yaml");
+    let sample_s = sample.to_str().unwrap();
+    assert!(abc(&["render", sample_s, "-o", out_s]).status.success());
+    // The committed output of an older runbook: its Markdown and the page made from it.
+    let md_path = out.join("red/restore-checklist-red.md");
+    let older = std::fs::read_to_string(&md_path).unwrap().replacen(
+        "## Before you begin",
+        "## Before you start",
+        1,
+    );
+    std::fs::write(&md_path, &older).unwrap();
+    std::fs::write(
+        out.join("red/restore-checklist-red.html"),
+        page("red", older.as_bytes()),
+    )
+    .unwrap();
+    let o = abc(&["check", sample_s, "-o", out_s]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(s.contains("changed: red/restore-checklist-red.html"), "{s}");
+    assert!(s.contains("--- a/red/restore-checklist-red.md"), "{s}");
+    assert!(!s.contains("--- a/red/restore-checklist-red.html"), "{s}");
+    let line = "red/restore-checklist-red.html: changed only because red/restore-checklist-red.md changed (the page is made from it); no second diff";
+    assert_eq!(s.matches(line).count(), 1, "{s}");
+
+    // A page edited by hand keeps its full diff.
+    let mut edited = page("red", older.as_bytes());
+    edited.extend_from_slice(b"<!-- typed by hand -->\n");
+    std::fs::write(out.join("red/restore-checklist-red.html"), edited).unwrap();
+    let s = String::from_utf8_lossy(&abc(&["check", sample_s, "-o", out_s]).stdout).into_owned();
+    assert!(s.contains("--- a/red/restore-checklist-red.html"), "{s}");
+    assert!(s.contains("-<!-- typed by hand -->"), "{s}");
+}
+
+#[test]
+fn diff_shows_a_page_that_only_follows_its_markdown_as_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = common::root().join("samples/contoso.yaml");
+    let text = std::fs::read_to_string(&old).unwrap();
+    let new = tmp.path().join("contoso.yaml");
+    std::fs::write(&new, text.replacen("Contoso Ltd", "Contoso Limited", 1)).unwrap();
+    let o = abc(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(s.contains("+Organization: Contoso Limited"), "{s}");
+    assert!(!s.contains("+++ new/red/restore-checklist-red.html"), "{s}");
+    assert!(s.contains("red/restore-checklist-red.html: changed only because red/restore-checklist-red.md changed"), "{s}");
+    assert!(s.contains("red: 2 file(s) changed"), "{s}");
+}
