@@ -187,10 +187,10 @@ fn neutralise(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         match e {
             Event::Start(Tag::Link { .. }) => stack.push(true),
             Event::Start(Tag::Emphasis) => stack.push(false),
-            Event::End(TagEnd::Link) | Event::End(TagEnd::Emphasis) => {
-                if stack.pop() == Some(false) {
-                    *e = Event::End(TagEnd::Emphasis);
-                }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Emphasis)
+                if stack.pop() == Some(false) =>
+            {
+                *e = Event::End(TagEnd::Emphasis);
             }
             _ => {}
         }

@@ -80,8 +80,10 @@ fn render_writes_both_files_per_pool_and_the_lock_file() {
         [
             "abc-failover.lock.json",
             "dub/backup-dub.ps1",
+            "dub/restore-checklist-dub.html",
             "dub/restore-checklist-dub.md",
             "red/backup-red.ps1",
+            "red/restore-checklist-red.html",
             "red/restore-checklist-red.md"
         ]
     );
@@ -245,7 +247,8 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
     assert!(
         s.contains("removed")
             && s.contains("backup-dub.ps1")
-            && s.contains("restore-checklist-dub.md"),
+            && s.contains("restore-checklist-dub.md")
+            && s.contains("restore-checklist-dub.html"),
         "{s}"
     );
     let files: Vec<String> = common::files_under(&out).into_keys().collect();
@@ -256,6 +259,7 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
             "abc-failover.lock.json",
             "dub/notes.txt",
             "red/backup-red.ps1",
+            "red/restore-checklist-red.html",
             "red/restore-checklist-red.md"
         ]
     );
