@@ -106,7 +106,12 @@ async function open(context, file) {
   await page.goto(pathToFileURL(file).href);
   return page;
 }
-function freshDir() { return fs.mkdtempSync(path.join(os.tmpdir(), 'abc-failover-chromium-')); }
+const made = [];
+function freshDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'abc-failover-chromium-'));
+  made.push(dir);
+  return dir;
+}
 
 const url = pathToFileURL(runbook).href;
 const md = fs.readFileSync(runbook.replace(/\.html$/, '.md'), 'utf8');
@@ -348,5 +353,6 @@ for (const file of hostile) {
   });
 }
 
+for (const dir of made) { fs.rmSync(dir, { recursive: true, force: true }); }
 console.log(`${passes} passed, ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);
