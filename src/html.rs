@@ -78,7 +78,7 @@ enum Kind {
     Step,
     /// Any other top-level item (`Before step 7.`, `Final checks`, ...).
     Other,
-    /// A nested checkbox (the list under "Final checks").
+    /// A nested checkbox (the lists under "Final checks" and the like).
     Check,
 }
 
@@ -510,7 +510,7 @@ fn progress_text(items: &[Item]) -> String {
         (Kind::Step, "steps"),
         (Kind::Prep, "preparation blocks"),
         (Kind::Other, "other items"),
-        (Kind::Check, "final checks"),
+        (Kind::Check, "checks"),
     ];
     names
         .iter()
@@ -855,7 +855,7 @@ mod tests {
         assert_eq!(page.matches("class=\"tick\"").count(), 5);
         assert!(
             page.contains(
-                "0 of 1 steps, 0 of 1 preparation blocks, 0 of 1 other items, 0 of 2 final checks"
+                "0 of 1 steps, 0 of 1 preparation blocks, 0 of 1 other items, 0 of 2 checks"
             ),
             "{page}"
         );

@@ -11,7 +11,7 @@
   var boxes = Array.prototype.slice.call(document.querySelectorAll('input.tick'));
   var byId = {};
   boxes.forEach(function (b) { byId[b.id] = b; });
-  var KINDS = [['step', 'steps'], ['prep', 'preparation blocks'], ['other', 'other items'], ['check', 'final checks']];
+  var KINDS = [['step', 'steps'], ['prep', 'preparation blocks'], ['other', 'other items'], ['check', 'checks']];
   var statusTimer = null;
 
   function $(id) { return document.getElementById(id); }
