@@ -6,6 +6,7 @@ pub mod de;
 pub mod diagnostic;
 pub mod escape;
 pub mod html;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
