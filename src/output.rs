@@ -369,6 +369,33 @@ pub fn unified(
     })
 }
 
+/// For a generated page `ID/restore-checklist-ID.html`: its Markdown runbook, which it is made
+/// from.
+fn page_markdown(rel: &str) -> Option<String> {
+    let (dir, _) = rel.split_once('/')?;
+    let [_, md, page] = pool_files(dir);
+    (page == rel && is_generated_path(rel)).then_some(md)
+}
+
+/// The one line that stands for a page's diff when the page changed only because its Markdown
+/// did: the Markdown differs and both versions of the page are exactly what
+/// [`crate::html::page`] makes from their Markdown (a hand edit of the page still gets its diff).
+fn page_follows_markdown(
+    rel: &str,
+    old_page: &[u8],
+    new_page: &[u8],
+    old_md: Option<&[u8]>,
+    new_md: Option<&[u8]>,
+) -> Option<String> {
+    let md = page_markdown(rel)?;
+    let (old_md, new_md) = (old_md?, new_md?);
+    let id = rel.split('/').next()?;
+    (old_md != new_md
+        && crate::html::page(id, old_md) == old_page
+        && crate::html::page(id, new_md) == new_page)
+        .then(|| format!("{rel}: changed only because {md} changed (the page is made from it); no second diff\n"))
+}
+
 /// What `check` can find wrong with one file under OUT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -450,7 +477,19 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
                         report.findings.push(finding(FindingKind::HandEdited, None));
                     }
                 }
-                let diff = unified(rel, Some(&old), Some(bytes), "a", "b").map(|d| d.text);
+                let old_md = match page_markdown(rel) {
+                    Some(md) => read_if_exists(&target(out, &md))?,
+                    None => None,
+                };
+                let new_md = page_markdown(rel).and_then(|md| artifacts.get(&md));
+                let diff = page_follows_markdown(
+                    rel,
+                    &old,
+                    bytes,
+                    old_md.as_deref(),
+                    new_md.map(Vec::as_slice),
+                )
+                .or_else(|| unified(rel, Some(&old), Some(bytes), "a", "b").map(|d| d.text));
                 report.findings.push(finding(FindingKind::Changed, diff));
             }
         }
@@ -534,6 +573,20 @@ pub fn diff(old: &Artifacts, new: &Artifacts) -> (Vec<String>, BTreeMap<String, 
             new.get(rel).map(Vec::as_slice),
         );
         let pool = rel.split('/').next().unwrap_or(rel).to_string();
+        if let (Some(o), Some(n), Some(md)) = (o, n, page_markdown(rel)) {
+            let (old_md, new_md) = (old.get(&md), new.get(&md));
+            if let Some(line) = page_follows_markdown(
+                rel,
+                o,
+                n,
+                old_md.map(Vec::as_slice),
+                new_md.map(Vec::as_slice),
+            ) {
+                stats.entry(pool).or_default().files_changed += 1;
+                diffs.push(line);
+                continue;
+            }
+        }
         let Some(d) = unified(rel, o, n, "old", "new") else {
             stats.entry(pool).or_default();
             continue;
@@ -555,6 +608,7 @@ mod tests {
     fn only_generated_shapes_count_as_generated() {
         assert!(is_generated_path("dc1/backup-dc1.ps1"));
         assert!(is_generated_path("dc1/restore-checklist-dc1.md"));
+        assert!(is_generated_path("dc1/restore-checklist-dc1.html"));
         for bad in [
             "dc1/backup-dc2.ps1",
             "../dc1/backup-dc1.ps1",
@@ -610,5 +664,49 @@ mod tests {
         assert_eq!(diffs.len(), 1);
         let st = &stats["p"];
         assert_eq!((st.added_lines, st.removed_lines), (3, 2), "{}", diffs[0]);
+    }
+
+    #[test]
+    fn a_page_that_only_follows_its_markdown_is_one_line() {
+        let (md_a, md_b) = (b"# t\n\n- [ ] a\n".to_vec(), b"# t\n\n- [ ] b\n".to_vec());
+        let page = |md: &[u8]| crate::html::page("p", md);
+        let old: Artifacts = [
+            ("p/restore-checklist-p.md".to_string(), md_a.clone()),
+            ("p/restore-checklist-p.html".to_string(), page(&md_a)),
+        ]
+        .into();
+        let new: Artifacts = [
+            ("p/restore-checklist-p.md".to_string(), md_b.clone()),
+            ("p/restore-checklist-p.html".to_string(), page(&md_b)),
+        ]
+        .into();
+        let (diffs, stats) = diff(&old, &new);
+        assert_eq!(diffs.len(), 2, "{diffs:?}");
+        assert!(
+            diffs[0].starts_with(
+                "p/restore-checklist-p.html: changed only because p/restore-checklist-p.md changed"
+            ),
+            "{}",
+            diffs[0]
+        );
+        assert_eq!(diffs[0].lines().count(), 1);
+        assert!(
+            diffs[1].starts_with("--- old/p/restore-checklist-p.md"),
+            "{}",
+            diffs[1]
+        );
+        assert_eq!(stats["p"].files_changed, 2);
+
+        // A page edited by hand keeps its full diff.
+        let mut edited = old.clone();
+        let mut bytes = page(&md_a);
+        bytes.extend_from_slice(b"<!-- edited -->\n");
+        edited.insert("p/restore-checklist-p.html".to_string(), bytes);
+        let (diffs, _) = diff(&edited, &new);
+        assert!(
+            diffs[0].starts_with("--- old/p/restore-checklist-p.html"),
+            "{}",
+            diffs[0]
+        );
     }
 }

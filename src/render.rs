@@ -28,13 +28,14 @@ pub const CHECKLIST_TEMPLATE: &str = "checklist/layout.md";
 /// [`BACKUP_STEPS`], the one list of backup steps, so it is not a file of the template tree.
 pub const BACKUP_STEP_DISPATCH: &str = "backup/steps.ps1";
 
-/// The files generated for pool `id`, relative to OUT with `/`: the backup script and the
-/// restore checklist. The one definition of the output layout (`output` uses it to recognise
-/// generated files, so it can never remove anything else).
-pub fn pool_files(id: &str) -> [String; 2] {
+/// The files generated for pool `id`, relative to OUT with `/`: the backup script, the
+/// restore checklist and its interactive page. The one definition of the output layout
+/// (`output` uses it to recognise generated files, so it can never remove anything else).
+pub fn pool_files(id: &str) -> [String; 3] {
     [
         format!("{id}/backup-{id}.ps1"),
         format!("{id}/restore-checklist-{id}.md"),
+        format!("{id}/restore-checklist-{id}.html"),
     ]
 }
 
@@ -274,12 +275,14 @@ impl Renderer {
         let mut out = Artifacts::new();
         for pool in &loaded.topology.pools {
             let plan = pool_plan(loaded, pool);
-            let [script_path, checklist_path] = pool_files(&plan.id);
+            let [script_path, checklist_path, page_path] = pool_files(&plan.id);
             let script = self.render(BACKUP_TEMPLATE, &plan)?;
             out.insert(script_path, finish_ps1(&script));
             let checklist = self.render(CHECKLIST_TEMPLATE, &plan)?;
             let checklist = stop_on_missing(&checklist, &plan.runbook.missing_values.missing);
-            out.insert(checklist_path, finish_md(&checklist));
+            let checklist = finish_md(&checklist);
+            out.insert(page_path, crate::html::page(&plan.id, &checklist));
+            out.insert(checklist_path, checklist);
         }
         Ok(out)
     }
@@ -399,12 +402,17 @@ mod tests {
         for pool in &loaded.topology.pools {
             let plan = pool_plan(&loaded, pool);
             let id = &plan.id;
+            let [script, checklist, page] = pool_files(id);
             assert_eq!(
-                pool_files(id),
+                [script, checklist],
                 [
                     format!("{id}/{}", plan.script_file),
                     format!("{id}/{}", plan.checklist_file)
                 ]
+            );
+            assert_eq!(
+                page,
+                format!("{id}/{}", plan.checklist_file.replace(".md", ".html"))
             );
         }
     }

@@ -80,8 +80,10 @@ fn render_writes_both_files_per_pool_and_the_lock_file() {
         [
             "abc-failover.lock.json",
             "dub/backup-dub.ps1",
+            "dub/restore-checklist-dub.html",
             "dub/restore-checklist-dub.md",
             "red/backup-red.ps1",
+            "red/restore-checklist-red.html",
             "red/restore-checklist-red.md"
         ]
     );
@@ -245,7 +247,8 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
     assert!(
         s.contains("removed")
             && s.contains("backup-dub.ps1")
-            && s.contains("restore-checklist-dub.md"),
+            && s.contains("restore-checklist-dub.md")
+            && s.contains("restore-checklist-dub.html"),
         "{s}"
     );
     let files: Vec<String> = common::files_under(&out).into_keys().collect();
@@ -256,6 +259,7 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
             "abc-failover.lock.json",
             "dub/notes.txt",
             "red/backup-red.ps1",
+            "red/restore-checklist-red.html",
             "red/restore-checklist-red.md"
         ]
     );
@@ -917,7 +921,7 @@ fn diff_reads_rev_path_through_git_show() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stdout(&o).contains("red: no change"), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("dub: 2 file(s) changed"),
+        stdout(&o).contains("dub: 3 file(s) changed"),
         "{}",
         stdout(&o)
     );
@@ -962,7 +966,7 @@ fn diff_stat_as_json() {
         serde_json::json!({
             "changed": true,
             "pools": [
-                {"pool": "dub", "files_changed": 2, "insertions": 2, "deletions": 2},
+                {"pool": "dub", "files_changed": 3, "insertions": 2, "deletions": 2},
                 {"pool": "red", "files_changed": 0, "insertions": 0, "deletions": 0},
             ]
         })
@@ -983,7 +987,7 @@ fn render_and_check_report_as_json() {
     let doc = json(&o);
     assert_eq!(doc["out"], out.display().to_string());
     let files = doc["files"].as_array().unwrap();
-    assert_eq!(files.len(), 5, "{doc}");
+    assert_eq!(files.len(), 7, "{doc}");
     assert!(files.iter().all(|f| f["change"] == "created"), "{doc}");
     assert_eq!(files[0]["path"], "abc-failover.lock.json");
     assert!(
