@@ -299,13 +299,13 @@ pub fn checked_values(root: &Node, templates: &[String]) -> Vec<String> {
     all
 }
 
-/// The embedded templates' text (read from the source tree at build time).
+/// The text of every embedded template (the whole tree, so a template added later counts too).
 pub fn template_texts() -> Vec<String> {
-    vec![
-        include_str!("../../templates/backup.ps1.tera").to_string(),
-        include_str!("../../templates/restore-checklist.md.tera").to_string(),
-        include_str!("../../templates/restore-announcements.md.tera").to_string(),
-    ]
+    TemplateSet::embedded()
+        .files
+        .into_values()
+        .map(|(text, _)| text)
+        .collect()
 }
 
 /// What a fuzz case needs once per process: the renderer (built from the embedded templates, as
