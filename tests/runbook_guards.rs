@@ -183,6 +183,15 @@ fn database_restore_asks_the_state_first_and_never_replaces_an_online_database()
                 .expect("allow list");
             assert!(!allow.contains("ONLINE"), "{what}: {allow}");
             assert!(allow.contains("'MISSING', 'SUSPECT'"), "{what}: {allow}");
+            // MISSING is the server's answer, never the reading of an empty output: sqlcmd
+            // missing, or a stale $LASTEXITCODE of 0, must not let WITH REPLACE through.
+            assert!(block.contains("N''MISSING'')'"), "{what}:\n{block}");
+            let empty = block
+                .lines()
+                .find(|l| l.contains("if ($State -eq '')"))
+                .expect("empty answer handled");
+            assert!(empty.contains("{ throw "), "{what}: {empty}");
+            assert!(!block.contains("$State = 'MISSING'"), "{what}:\n{block}");
         }
     }
     assert!(checked >= 7, "only {checked} restore blocks");
@@ -226,6 +235,13 @@ fn step_2_fallback_checks_pool_b_sql_and_asks_for_a_typed_confirmation() {
             &named("Read-Host"),
         );
         assert!(s2.contains("N''xds'', N''lis''"), "{what}");
+        // An empty output (sqlcmd missing, stale $LASTEXITCODE) is no proof: the query ends with
+        // a marker row, and the block throws without it, before Install-CsDatabase.
+        let marker = s2
+            .find("if ($Lines -notcontains 'END-OF-ANSWER') { throw ")
+            .unwrap_or_else(|| panic!("{what}: no end-of-answer check"));
+        assert!(marker < s2.find("Install-CsDatabase -CentralManagementDatabase").unwrap());
+        assert!(s2.contains("SELECT N''END-OF-ANSWER''')"), "{what}");
         assert!(s2.contains("every configuration change made after it is lost"));
     }
     assert_eq!(checked, 3);
