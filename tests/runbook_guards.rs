@@ -268,6 +268,11 @@ fn step_19_refuses_without_the_step_16_export_and_matching_counts_on_pool_c() {
             assert_guarded(&what, s19, &remove, &named(kind));
         }
         assert!(s19.contains("put them back on pool B with: Import-CsRgsConfiguration"));
+        // An empty or cut counts file refuses too: each kind must have its row.
+        assert!(
+            s19.contains("foreach ($Kind in @('Workflow', 'Queue', 'AgentGroup')) { if ($Kinds -notcontains $Kind) { $Refuse += "),
+            "{what}"
+        );
         // Step 16 writes the counts step 19 reads.
         let s16 = item(&md, "Step 16.");
         assert!(s16.contains("$RgsStep16Counts = Join-Path $Work 'RgsExport-Step16-counts.csv'"));
@@ -288,7 +293,25 @@ fn step_21_removes_nothing_without_step_13s_marker() {
             &named("Remove-CsUserStoreBackupData"),
             &|c: &Cmd| c.name == "Test-Path" && c.text.contains("$Imported"),
         );
+        // A marker older than the backup set (an earlier drill) does not count.
+        assert_guarded(
+            &what,
+            s21,
+            &named("Remove-CsUserStoreBackupData"),
+            &|c: &Cmd| c.name == "Get-Item" && c.text.contains("$Imported"),
+        );
+        assert!(s21.contains("if ($MarkerTime -lt $SetTime) { throw "), "{what}");
         let s13 = item(&md, "Step 13.");
+        // The stopped-services check cannot pass on a pool C without servers.
+        let main = &s13[..s13.find("Only if the export from pool B fails").expect("fallback")];
+        assert_eq!(
+            assert_guarded(&what, main, &named("Import-CsUserData"), &named("Get-CsPool")),
+            1
+        );
+        assert!(
+            s13.contains("if ($Computers.Count -eq 0) { throw "),
+            "{what}"
+        );
         let marker = "$Imported = Join-Path $Work 'UserData-Step13-imported.csv'";
         assert!(s13.contains(marker), "{what}");
         assert!(s21.contains(marker), "{what}");
@@ -303,6 +326,13 @@ fn step_21_removes_nothing_without_step_13s_marker() {
                     .expect("marker written");
                 assert!(import.at < write.at);
                 assert!(import.params.iter().any(|p| p == "ErrorAction"));
+                // An old marker (earlier attempt, drill) is deleted before the import, so a
+                // failed import leaves none for step 21.
+                let remove = cmds
+                    .iter()
+                    .find(|c| c.name == "Remove-Item" && c.text.contains("$Imported"))
+                    .unwrap_or_else(|| panic!("{what}: old marker not removed:\n{block}"));
+                assert!(remove.at < import.at, "{what}:\n{block}");
                 writes += 1;
             }
         }
