@@ -703,6 +703,56 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
     }
 }
 
+#[test]
+fn checks_never_print_ok_on_an_empty_answer() {
+    for (what, md) in topologies() {
+        // Step 2: no replica at all (CMS not answering) is not "all up to date".
+        let s2 = item(&md, "Step 2.");
+        assert!(
+            s2.contains("if ($All.Count -eq 0) { throw "),
+            "{what}: step 2 passes on an empty replication status"
+        );
+        // DNS and web (to B, to C): nothing resolved is not "no name points at pool A".
+        let dns: Vec<String> = common::powershell_blocks(&md)
+            .into_iter()
+            .map(|(_, b)| b)
+            .filter(|b| b.contains("function Get-Answer"))
+            .collect();
+        assert_eq!(dns.len(), 2, "{what}");
+        for block in &dns {
+            let empty = block
+                .find("if ($Rows.Count -eq 0) { throw ")
+                .unwrap_or_else(|| panic!("{what}: DNS block passes on no names:\n{block}"));
+            assert!(empty < block.find("'OK: ").expect("OK line"), "{what}");
+        }
+        // PSTN (to B, to C): a failing Get-CsTrunk must stop, not read as "no trunk".
+        let mut reads = 0;
+        for (_, block) in common::powershell_blocks(&md) {
+            for c in commands(&block) {
+                if c.name == "Get-CsTrunk"
+                    || (c.name == "Get-CsService" && c.params.iter().any(|p| p == "PstnGateway"))
+                {
+                    assert!(
+                        c.params.iter().any(|p| p == "ErrorAction"),
+                        "{what}: {}",
+                        c.text
+                    );
+                    reads += 1;
+                }
+            }
+        }
+        assert!(reads >= 4, "{what}: {reads}");
+        // Step 15: the synthetic transactions take SIP URIs with the prefix, as step 7 does.
+        let s15 = item(&md, "Step 15.");
+        for v in ["$SenderSip", "$ReceiverSip"] {
+            assert!(
+                s15.contains(&format!("if ({v} -notmatch '^sip:') {{ {v} = 'sip:' + {v} }}")),
+                "{what} {v}"
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every cmdlet and parameter of the runbook is in tests/cmdlets.tsv for the product.
 
