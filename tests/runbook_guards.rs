@@ -386,6 +386,8 @@ fn loops_that_move_objects_pass_confirm_false() {
         "Move-CsExUmContact",
         "Move-CsMeetingRoom",
         "Remove-CsUserStoreBackupData",
+        // Step 27 runs it once per user: a ShouldProcess prompt would come per user.
+        "Update-CsUserData",
     ];
     let mut seen = 0;
     for (what, md) in topologies() {
