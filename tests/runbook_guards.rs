@@ -447,6 +447,17 @@ fn step_4_keeps_pool_b_settings_unless_the_topology_says_b_has_none() {
 
 #[test]
 fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
+    // Skype for Business Server lists group pickup ranges only with -Type GroupPickup; the backup
+    // saves them, so the live look of step 14 asks for them too (Lync 2013 has no -Type).
+    let sea1 = sample("fabrikam-sfb2019.yaml", "sea1");
+    let s14 = item(&sea1, "Step 14.");
+    assert!(
+        s14.contains("@(@(Get-CsCallParkOrbit) + @(Get-CsCallParkOrbit -Type GroupPickup) | Where-Object"),
+        "{s14}"
+    );
+    let red = sample("contoso.yaml", "red");
+    let s14 = item(&red, "Step 14.");
+    assert!(!s14.contains("-Type GroupPickup"), "{s14}");
     for (what, md) in [
         ("contoso red", sample("contoso.yaml", "red")),
         (
