@@ -700,6 +700,16 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
         }
         let s13 = item(&md, "Step 13.");
         assert_checked(&what, s13, "Export-CsUserData");
+        // A mistyped user gives two equally empty exports: the check first finds the user on C.
+        assert!(
+            s13.contains("if ([string]$User.RegistrarPool -ne $PoolC) { throw "),
+            "{what}"
+        );
+        // Step 1: an empty answer (no error, no CMS service) is "no answer", not "not on pool A".
+        assert!(
+            item(&md, "Step 1.").contains("if ($null -eq $Now -or $Now.Count -eq 0) {"),
+            "{what}"
+        );
         assert!(
             s13.contains("Export-CsUserData -PoolFqdn $PoolC -UserFilter $Sip -FileName $FromC")
         );
