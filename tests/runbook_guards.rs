@@ -240,7 +240,11 @@ fn step_2_fallback_checks_pool_b_sql_and_asks_for_a_typed_confirmation() {
         let marker = s2
             .find("if ($Lines -notcontains 'END-OF-ANSWER') { throw ")
             .unwrap_or_else(|| panic!("{what}: no end-of-answer check"));
-        assert!(marker < s2.find("Install-CsDatabase -CentralManagementDatabase").unwrap());
+        assert!(
+            marker
+                < s2.find("Install-CsDatabase -CentralManagementDatabase")
+                    .unwrap()
+        );
         assert!(s2.contains("SELECT N''END-OF-ANSWER''')"), "{what}");
         assert!(s2.contains("every configuration change made after it is lost"));
     }
@@ -300,12 +304,22 @@ fn step_21_removes_nothing_without_step_13s_marker() {
             &named("Remove-CsUserStoreBackupData"),
             &|c: &Cmd| c.name == "Get-Item" && c.text.contains("$Imported"),
         );
-        assert!(s21.contains("if ($MarkerTime -lt $SetTime) { throw "), "{what}");
+        assert!(
+            s21.contains("if ($MarkerTime -lt $SetTime) { throw "),
+            "{what}"
+        );
         let s13 = item(&md, "Step 13.");
         // The stopped-services check cannot pass on a pool C without servers.
-        let main = &s13[..s13.find("Only if the export from pool B fails").expect("fallback")];
+        let main = &s13[..s13
+            .find("Only if the export from pool B fails")
+            .expect("fallback")];
         assert_eq!(
-            assert_guarded(&what, main, &named("Import-CsUserData"), &named("Get-CsPool")),
+            assert_guarded(
+                &what,
+                main,
+                &named("Import-CsUserData"),
+                &named("Get-CsPool")
+            ),
             1
         );
         assert!(
@@ -447,12 +461,39 @@ fn step_4_keeps_pool_b_settings_unless_the_topology_says_b_has_none() {
 
 #[test]
 fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
+    // Step 20's optional delete of pool B's copies is one block: it lists them itself (no
+    // $Copies left from another block), keeps those a range of pool B still uses, and asks for
+    // a typed confirmation before Remove-CsAnnouncement.
+    for (what, md) in [
+        ("contoso red", sample("contoso.yaml", "red")),
+        ("fabrikam sea1", sample("fabrikam-sfb2019.yaml", "sea1")),
+    ] {
+        let s20 = item(&md, "Step 20.");
+        let n = assert_guarded(
+            &what,
+            s20,
+            &named("Remove-CsAnnouncement"),
+            &named("Read-Host"),
+        );
+        assert_eq!(n, 1, "{what}");
+        assert_guarded(
+            &what,
+            s20,
+            &named("Remove-CsAnnouncement"),
+            &named("Get-CsUnassignedNumber"),
+        );
+        assert_guarded(&what, s20, &named("Remove-CsAnnouncement"), &|c: &Cmd| {
+            c.name == "Get-CsAnnouncement" && c.text.contains("$PoolB")
+        });
+    }
     // Skype for Business Server lists group pickup ranges only with -Type GroupPickup; the backup
     // saves them, so the live look of step 14 asks for them too (Lync 2013 has no -Type).
     let sea1 = sample("fabrikam-sfb2019.yaml", "sea1");
     let s14 = item(&sea1, "Step 14.");
     assert!(
-        s14.contains("@(@(Get-CsCallParkOrbit) + @(Get-CsCallParkOrbit -Type GroupPickup) | Where-Object"),
+        s14.contains(
+            "@(@(Get-CsCallParkOrbit) + @(Get-CsCallParkOrbit -Type GroupPickup) | Where-Object"
+        ),
         "{s14}"
     );
     let red = sample("contoso.yaml", "red");
@@ -769,7 +810,9 @@ fn checks_never_print_ok_on_an_empty_answer() {
         let s15 = item(&md, "Step 15.");
         for v in ["$SenderSip", "$ReceiverSip"] {
             assert!(
-                s15.contains(&format!("if ({v} -notmatch '^sip:') {{ {v} = 'sip:' + {v} }}")),
+                s15.contains(&format!(
+                    "if ({v} -notmatch '^sip:') {{ {v} = 'sip:' + {v} }}"
+                )),
                 "{what} {v}"
             );
         }
