@@ -853,7 +853,7 @@ fn announcement_removal_on_pool_b_waits_for_a_typed_confirmation() {
     let md = checklist_of(&sample("contoso.yaml"), "red");
     let mut seen = 0;
     for (_, body) in common::powershell_blocks(&step(&md, 20)) {
-        if let Some(remove) = body.find("$Copies | Remove-CsAnnouncement") {
+        if let Some(remove) = body.find("$Copies | Remove-CsAnnouncement -Confirm:$false") {
             let list = body.find("$Copies | Format-Table").expect("list");
             let ask = body.find("Read-Host").expect("typed confirmation");
             let check = body
