@@ -192,6 +192,11 @@ fn database_restore_asks_the_state_first_and_never_replaces_an_online_database()
                 .expect("empty answer handled");
             assert!(empty.contains("{ throw "), "{what}: {empty}");
             assert!(!block.contains("$State = 'MISSING'"), "{what}:\n{block}");
+            // The service group is a Windows group: its database user is DOMAIN\name.
+            assert!(
+                block.contains("WHERE name LIKE N''%RTCComponentUniversalServices'''"),
+                "{what}:\n{block}"
+            );
         }
     }
     assert!(checked >= 7, "only {checked} restore blocks");
