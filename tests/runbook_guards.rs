@@ -185,7 +185,18 @@ fn database_restore_asks_the_state_first_and_never_replaces_an_online_database()
             assert!(allow.contains("'MISSING', 'SUSPECT'"), "{what}: {allow}");
             // MISSING is the server's answer, never the reading of an empty output: sqlcmd
             // missing, or a stale $LASTEXITCODE of 0, must not let WITH REPLACE through.
-            assert!(block.contains("N''MISSING'')'"), "{what}:\n{block}");
+            assert!(
+                block.contains("N''MISSING'') ELSE N''NOT-SYSADMIN'' END'"),
+                "{what}:\n{block}"
+            );
+            // Without sysadmin, sys.databases may hide a live database: that must stop too.
+            let not_admin = block
+                .find("if ($State -eq 'NOT-SYSADMIN') { throw ")
+                .expect("not-sysadmin stop");
+            assert!(
+                not_admin < block.find("RESTORE DATABASE").unwrap(),
+                "{what}"
+            );
             let empty = block
                 .lines()
                 .find(|l| l.contains("if ($State -eq '')"))
