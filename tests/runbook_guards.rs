@@ -488,19 +488,19 @@ fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
     ] {
         let s20 = item(&md, "Step 20.");
         let n = assert_guarded(
-            &what,
+            what,
             s20,
             &named("Remove-CsAnnouncement"),
             &named("Read-Host"),
         );
         assert_eq!(n, 1, "{what}");
         assert_guarded(
-            &what,
+            what,
             s20,
             &named("Remove-CsAnnouncement"),
             &named("Get-CsUnassignedNumber"),
         );
-        assert_guarded(&what, s20, &named("Remove-CsAnnouncement"), &|c: &Cmd| {
+        assert_guarded(what, s20, &named("Remove-CsAnnouncement"), &|c: &Cmd| {
             c.name == "Get-CsAnnouncement" && c.text.contains("$PoolB")
         });
     }
