@@ -27,6 +27,8 @@ pub struct SetLayout {
     pub unassigned_numbers_csv: &'static str,
     pub user_data_zip: &'static str,
     pub cms_location_csv: &'static str,
+    /// The published topology (`Get-CsTopology -AsXml`), read by `abc-failover import`.
+    pub topology_xml: &'static str,
     pub backup_relationship_csv: &'static str,
     pub app_server_service_csv: &'static str,
     pub conference_directories_csv: &'static str,
@@ -73,6 +75,7 @@ pub const LAYOUT: SetLayout = SetLayout {
     unassigned_numbers_csv: "Announcements\\UnassignedNumbers.csv",
     user_data_zip: "UserData\\UserData.zip",
     cms_location_csv: "Inventory\\CmsLocation.csv",
+    topology_xml: "Inventory\\Topology.xml",
     backup_relationship_csv: "Inventory\\PoolBackupRelationship.csv",
     app_server_service_csv: "Inventory\\ApplicationServerService.csv",
     conference_directories_csv: "Inventory\\ConferenceDirectories.csv",
