@@ -789,7 +789,10 @@ fn step_1_never_says_skip_when_the_cms_does_not_answer() {
         .find("$Now = @(Get-CsService -CentralManagement -ErrorAction Stop)")
         .expect("guarded call");
     let skip = c.find("skip steps 2 and 3").expect("skip message");
-    let guard = c.find("if ($null -eq $Now)").expect("no-answer branch");
+    // An empty answer without an error (no CMS service listed) is no answer either.
+    let guard = c
+        .find("if ($null -eq $Now -or $Now.Count -eq 0)")
+        .expect("no-answer branch");
     assert!(call < guard && guard < skip, "{c}");
     assert!(c.contains("Join-Path $Set 'Inventory\\CmsLocation.csv'"));
     assert!(c.contains("Invoke-CsManagementServerFailover -WhatIf"));
@@ -843,16 +846,24 @@ fn branch_user_list_is_never_shortened_by_a_second_run() {
 }
 
 #[test]
-fn announcement_removal_on_pool_b_is_its_own_block() {
+fn announcement_removal_on_pool_b_waits_for_a_typed_confirmation() {
+    // The delete block lists the copies itself (a separate delete block used $Copies of another
+    // block, unset in a new shell) and deletes only after the operator has read the list and
+    // typed its count.
     let md = checklist_of(&sample("contoso.yaml"), "red");
+    let mut seen = 0;
     for (_, body) in common::powershell_blocks(&step(&md, 20)) {
-        if body.contains("Remove-CsAnnouncement") {
-            assert!(
-                !body.contains("Get-CsAnnouncement"),
-                "list and delete in one block:\n{body}"
-            );
+        if let Some(remove) = body.find("$Copies | Remove-CsAnnouncement -Confirm:$false") {
+            let list = body.find("$Copies | Format-Table").expect("list");
+            let ask = body.find("Read-Host").expect("typed confirmation");
+            let check = body
+                .find("if ($Typed -ne [string]$Copies.Count) { throw ")
+                .expect("check");
+            assert!(list < ask && ask < check && check < remove, "{body}");
+            seen += 1;
         }
     }
+    assert_eq!(seen, 1);
     // The range re-pointing of steps 6 and 20 can be re-run alone (step 6: after step 7).
     for (n, fqdn) in [
         (6, "lyncpool02.contoso.com"),

@@ -183,6 +183,31 @@ fn database_restore_asks_the_state_first_and_never_replaces_an_online_database()
                 .expect("allow list");
             assert!(!allow.contains("ONLINE"), "{what}: {allow}");
             assert!(allow.contains("'MISSING', 'SUSPECT'"), "{what}: {allow}");
+            // MISSING is the server's answer, never the reading of an empty output: sqlcmd
+            // missing, or a stale $LASTEXITCODE of 0, must not let WITH REPLACE through.
+            assert!(
+                block.contains("N''MISSING'') ELSE N''NOT-SYSADMIN'' END'"),
+                "{what}:\n{block}"
+            );
+            // Without sysadmin, sys.databases may hide a live database: that must stop too.
+            let not_admin = block
+                .find("if ($State -eq 'NOT-SYSADMIN') { throw ")
+                .expect("not-sysadmin stop");
+            assert!(
+                not_admin < block.find("RESTORE DATABASE").unwrap(),
+                "{what}"
+            );
+            let empty = block
+                .lines()
+                .find(|l| l.contains("if ($State -eq '')"))
+                .expect("empty answer handled");
+            assert!(empty.contains("{ throw "), "{what}: {empty}");
+            assert!(!block.contains("$State = 'MISSING'"), "{what}:\n{block}");
+            // The service group is a Windows group: its database user is DOMAIN\name.
+            assert!(
+                block.contains("WHERE name LIKE N''%RTCComponentUniversalServices'''"),
+                "{what}:\n{block}"
+            );
         }
     }
     assert!(checked >= 7, "only {checked} restore blocks");
@@ -226,6 +251,17 @@ fn step_2_fallback_checks_pool_b_sql_and_asks_for_a_typed_confirmation() {
             &named("Read-Host"),
         );
         assert!(s2.contains("N''xds'', N''lis''"), "{what}");
+        // An empty output (sqlcmd missing, stale $LASTEXITCODE) is no proof: the query ends with
+        // a marker row, and the block throws without it, before Install-CsDatabase.
+        let marker = s2
+            .find("if ($Lines -notcontains 'END-OF-ANSWER') { throw ")
+            .unwrap_or_else(|| panic!("{what}: no end-of-answer check"));
+        assert!(
+            marker
+                < s2.find("Install-CsDatabase -CentralManagementDatabase")
+                    .unwrap()
+        );
+        assert!(s2.contains("SELECT N''END-OF-ANSWER''')"), "{what}");
         assert!(s2.contains("every configuration change made after it is lost"));
     }
     assert_eq!(checked, 3);
@@ -252,6 +288,11 @@ fn step_19_refuses_without_the_step_16_export_and_matching_counts_on_pool_c() {
             assert_guarded(&what, s19, &remove, &named(kind));
         }
         assert!(s19.contains("put them back on pool B with: Import-CsRgsConfiguration"));
+        // An empty or cut counts file refuses too: each kind must have its row.
+        assert!(
+            s19.contains("foreach ($Kind in @('Workflow', 'Queue', 'AgentGroup')) { if ($Kinds -notcontains $Kind) { $Refuse += "),
+            "{what}"
+        );
         // Step 16 writes the counts step 19 reads.
         let s16 = item(&md, "Step 16.");
         assert!(s16.contains("$RgsStep16Counts = Join-Path $Work 'RgsExport-Step16-counts.csv'"));
@@ -272,7 +313,35 @@ fn step_21_removes_nothing_without_step_13s_marker() {
             &named("Remove-CsUserStoreBackupData"),
             &|c: &Cmd| c.name == "Test-Path" && c.text.contains("$Imported"),
         );
+        // A marker older than the backup set (an earlier drill) does not count.
+        assert_guarded(
+            &what,
+            s21,
+            &named("Remove-CsUserStoreBackupData"),
+            &|c: &Cmd| c.name == "Get-Item" && c.text.contains("$Imported"),
+        );
+        assert!(
+            s21.contains("if ($MarkerTime -lt $SetTime) { throw "),
+            "{what}"
+        );
         let s13 = item(&md, "Step 13.");
+        // The stopped-services check cannot pass on a pool C without servers.
+        let main = &s13[..s13
+            .find("Only if the export from pool B fails")
+            .expect("fallback")];
+        assert_eq!(
+            assert_guarded(
+                &what,
+                main,
+                &named("Import-CsUserData"),
+                &named("Get-CsPool")
+            ),
+            1
+        );
+        assert!(
+            s13.contains("if ($Computers.Count -eq 0) { throw "),
+            "{what}"
+        );
         let marker = "$Imported = Join-Path $Work 'UserData-Step13-imported.csv'";
         assert!(s13.contains(marker), "{what}");
         assert!(s21.contains(marker), "{what}");
@@ -287,6 +356,13 @@ fn step_21_removes_nothing_without_step_13s_marker() {
                     .expect("marker written");
                 assert!(import.at < write.at);
                 assert!(import.params.iter().any(|p| p == "ErrorAction"));
+                // An old marker (earlier attempt, drill) is deleted before the import, so a
+                // failed import leaves none for step 21.
+                let remove = cmds
+                    .iter()
+                    .find(|c| c.name == "Remove-Item" && c.text.contains("$Imported"))
+                    .unwrap_or_else(|| panic!("{what}: old marker not removed:\n{block}"));
+                assert!(remove.at < import.at, "{what}:\n{block}");
                 writes += 1;
             }
         }
@@ -340,6 +416,10 @@ fn loops_that_move_objects_pass_confirm_false() {
         "Move-CsExUmContact",
         "Move-CsMeetingRoom",
         "Remove-CsUserStoreBackupData",
+        // Step 27 runs it once per user: a ShouldProcess prompt would come per user.
+        "Update-CsUserData",
+        // Step 20 pipes each copy after one typed confirmation: no second prompt per object.
+        "Remove-CsAnnouncement",
     ];
     let mut seen = 0;
     for (what, md) in topologies() {
@@ -399,6 +479,44 @@ fn step_4_keeps_pool_b_settings_unless_the_topology_says_b_has_none() {
 
 #[test]
 fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
+    // Step 20's optional delete of pool B's copies is one block: it lists them itself (no
+    // $Copies left from another block), keeps those a range of pool B still uses, and asks for
+    // a typed confirmation before Remove-CsAnnouncement.
+    for (what, md) in [
+        ("contoso red", sample("contoso.yaml", "red")),
+        ("fabrikam sea1", sample("fabrikam-sfb2019.yaml", "sea1")),
+    ] {
+        let s20 = item(&md, "Step 20.");
+        let n = assert_guarded(
+            what,
+            s20,
+            &named("Remove-CsAnnouncement"),
+            &named("Read-Host"),
+        );
+        assert_eq!(n, 1, "{what}");
+        assert_guarded(
+            what,
+            s20,
+            &named("Remove-CsAnnouncement"),
+            &named("Get-CsUnassignedNumber"),
+        );
+        assert_guarded(what, s20, &named("Remove-CsAnnouncement"), &|c: &Cmd| {
+            c.name == "Get-CsAnnouncement" && c.text.contains("$PoolB")
+        });
+    }
+    // Skype for Business Server lists group pickup ranges only with -Type GroupPickup; the backup
+    // saves them, so the live look of step 14 asks for them too (Lync 2013 has no -Type).
+    let sea1 = sample("fabrikam-sfb2019.yaml", "sea1");
+    let s14 = item(&sea1, "Step 14.");
+    assert!(
+        s14.contains(
+            "@(@(Get-CsCallParkOrbit) + @(Get-CsCallParkOrbit -Type GroupPickup) | Where-Object"
+        ),
+        "{s14}"
+    );
+    let red = sample("contoso.yaml", "red");
+    let s14 = item(&red, "Step 14.");
+    assert!(!s14.contains("-Type GroupPickup"), "{s14}");
     for (what, md) in [
         ("contoso red", sample("contoso.yaml", "red")),
         (
@@ -641,6 +759,16 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
         }
         let s13 = item(&md, "Step 13.");
         assert_checked(&what, s13, "Export-CsUserData");
+        // A mistyped user gives two equally empty exports: the check first finds the user on C.
+        assert!(
+            s13.contains("if ([string]$User.RegistrarPool -ne $PoolC) { throw "),
+            "{what}"
+        );
+        // Step 1: an empty answer (no error, no CMS service) is "no answer", not "not on pool A".
+        assert!(
+            item(&md, "Step 1.").contains("if ($null -eq $Now -or $Now.Count -eq 0) {"),
+            "{what}"
+        );
         assert!(
             s13.contains("Export-CsUserData -PoolFqdn $PoolC -UserFilter $Sip -FileName $FromC")
         );
@@ -654,6 +782,58 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
             s26.contains("@('SteadyState', 'FinalState') -contains $Export"),
             "{what}"
         );
+    }
+}
+
+#[test]
+fn checks_never_print_ok_on_an_empty_answer() {
+    for (what, md) in topologies() {
+        // Step 2: no replica at all (CMS not answering) is not "all up to date".
+        let s2 = item(&md, "Step 2.");
+        assert!(
+            s2.contains("if ($All.Count -eq 0) { throw "),
+            "{what}: step 2 passes on an empty replication status"
+        );
+        // DNS and web (to B, to C): nothing resolved is not "no name points at pool A".
+        let dns: Vec<String> = common::powershell_blocks(&md)
+            .into_iter()
+            .map(|(_, b)| b)
+            .filter(|b| b.contains("function Get-Answer"))
+            .collect();
+        assert_eq!(dns.len(), 2, "{what}");
+        for block in &dns {
+            let empty = block
+                .find("if ($Rows.Count -eq 0) { throw ")
+                .unwrap_or_else(|| panic!("{what}: DNS block passes on no names:\n{block}"));
+            assert!(empty < block.find("'OK: ").expect("OK line"), "{what}");
+        }
+        // PSTN (to B, to C): a failing Get-CsTrunk must stop, not read as "no trunk".
+        let mut reads = 0;
+        for (_, block) in common::powershell_blocks(&md) {
+            for c in commands(&block) {
+                if c.name == "Get-CsTrunk"
+                    || (c.name == "Get-CsService" && c.params.iter().any(|p| p == "PstnGateway"))
+                {
+                    assert!(
+                        c.params.iter().any(|p| p == "ErrorAction"),
+                        "{what}: {}",
+                        c.text
+                    );
+                    reads += 1;
+                }
+            }
+        }
+        assert!(reads >= 4, "{what}: {reads}");
+        // Step 15: the synthetic transactions take SIP URIs with the prefix, as step 7 does.
+        let s15 = item(&md, "Step 15.");
+        for v in ["$SenderSip", "$ReceiverSip"] {
+            assert!(
+                s15.contains(&format!(
+                    "if ({v} -notmatch '^sip:') {{ {v} = 'sip:' + {v} }}"
+                )),
+                "{what} {v}"
+            );
+        }
     }
 }
 
