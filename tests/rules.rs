@@ -1,0 +1,172 @@
+//! The rules that exist on both sides, in `validate` and in the generated script, are one rule.
+//!
+//! `validate::path_problem` (which explains a refusal) must accept exactly what
+//! `FOLDER_PATH_PATTERN` plus the UTF-16 length limit accept, because the backup script's
+//! `Test-FolderPath` checks `-BackupRoot`/`-CopyTo` with that pattern (tests/backup_script.rs
+//! checks that the generated function uses it). The pattern is evaluated with Rust's `regex`,
+//! which reads the subset of the syntax it is written in exactly as .NET does.
+use abc_failover::validate::{
+    path_problem, FOLDER_PATH_MAX_UTF16, FOLDER_PATH_PATTERN, SERVICE_ID_PATTERN,
+};
+use proptest::prelude::*;
+use regex::Regex;
+use std::sync::LazyLock;
+
+fn folder_rule() -> &'static Regex {
+    static RULE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(FOLDER_PATH_PATTERN).expect("the pattern compiles"));
+    &RULE
+}
+
+fn script_accepts(re: &Regex, p: &str) -> bool {
+    re.is_match(p) && p.encode_utf16().count() <= FOLDER_PATH_MAX_UTF16
+}
+
+/// The path forms of issue #15 and their neighbours, each with the answer both sides must give.
+fn path_table() -> Vec<(String, bool)> {
+    let mut v: Vec<(String, bool)> = [
+        ("D:\\Abc\\Backup", true),
+        ("d:\\abc", true),
+        ("D:\\Abc/Backup", false),
+        ("D:/Abc", false),
+        ("D:Folder", false),
+        ("D:", false),
+        ("D:\\", false),
+        ("\\Folder", false),
+        ("Folder", false),
+        ("D:\\a\\", false),
+        ("D:\\a\\\\b", false),
+        ("\\\\s\\sh", true),
+        ("\\\\s\\sh\\folder", true),
+        ("\\\\s", false),
+        ("\\\\s\\", false),
+        ("\\\\\\sh", false),
+        ("\\\\s\\sh\\", false),
+        ("\\\\?\\D:\\x", false),
+        ("\\\\.\\pipe", false),
+        ("D:\\a\\.\\b", false),
+        ("D:\\a\\..\\b", false),
+        ("D:\\a\\..", false),
+        ("D:\\a.\\b", false),
+        ("D:\\a \\b", false),
+        ("D:\\.hidden", true),
+        ("D:\\a.b", true),
+        ("D:\\ a", true),
+        ("D:\\a:b", false),
+        ("\\\\s:1\\sh", false),
+        ("1:\\a", false),
+        ("é:\\a", false),
+        ("\u{212A}:\\a", false), // KELVIN SIGN: a case-insensitive match would take it for k
+        ("D:\\Ab’c 'x' $y `z ; & {}", true),
+        ("D:\\日本語\\Sicherung", true),
+        ("D:\\emoji\u{1F600}", true),
+        ("D:\\a<b", false),
+        ("D:\\a>b", false),
+        ("D:\\a\"b", false),
+        ("D:\\a|b", false),
+        ("D:\\a?b", false),
+        ("D:\\a*b", false),
+        ("D:\\a\tb", false),
+        ("D:\\a\nb", false),
+        ("D:\\a\u{85}b", false),
+        ("D:\\a\u{202E}b", false),
+        ("D:\\a\u{FEFF}b", false),
+        ("D:\\a\u{2028}b", false),
+        (" D:\\a", false),
+        ("", false),
+    ]
+    .into_iter()
+    .map(|(p, ok)| (p.to_string(), ok))
+    .collect();
+    // Long: 200 UTF-16 units is the limit; an astral character counts twice.
+    let at_limit = format!("D:\\{}", "a".repeat(FOLDER_PATH_MAX_UTF16 - 3));
+    v.push((at_limit.clone(), true));
+    v.push((format!("{at_limit}b"), false));
+    v.push((
+        format!("D:\\{}\u{1F600}", "a".repeat(FOLDER_PATH_MAX_UTF16 - 4)),
+        false,
+    ));
+    v.push((
+        format!("D:\\{}é", "a".repeat(FOLDER_PATH_MAX_UTF16 - 4)),
+        true,
+    ));
+    v
+}
+
+#[test]
+fn the_path_table_holds_on_both_sides() {
+    let re = folder_rule();
+    let mut wrong = Vec::new();
+    for (p, ok) in path_table() {
+        let validate_ok = path_problem(&p).is_none();
+        let script_ok = script_accepts(re, &p);
+        if validate_ok != ok || script_ok != ok {
+            wrong.push(format!(
+                "{p:?}: expected {ok}, validate {validate_ok} ({:?}), script {script_ok}",
+                path_problem(&p)
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Paths built from the pieces that matter to either side.
+fn path_like() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        6 => prop::sample::select(vec![
+            "a", "Backup", "D:", "d:", "\\", "\\\\", "/", ":", ".", "..", " ", "x y", "é", "\u{1F600}",
+            "’", "'", "\"", "|", "?", "*", "<", ">", "\t", "\n", "\u{85}", "\u{202E}", "\u{FEFF}",
+            "\u{2066}", "\u{212A}", "$", "`", "%", "~1",
+        ])
+        .prop_map(str::to_string),
+        1 => "[a-z]{1,70}",
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn validate_and_the_script_accept_the_same_paths(
+        prefix in prop::sample::select(vec!["", "D:\\", "\\\\", "\\\\srv\\share\\", "C:", "\\"]),
+        rest in path_like(),
+    ) {
+        let p = format!("{prefix}{rest}");
+        let re = folder_rule();
+        prop_assert_eq!(
+            path_problem(&p).is_none(),
+            script_accepts(re, &p),
+            "{:?}: validate says {:?}",
+            p,
+            path_problem(&p)
+        );
+    }
+}
+
+#[test]
+fn service_id_rule_is_one_on_both_sides() {
+    let re = Regex::new(SERVICE_ID_PATTERN).expect("compiles");
+    let cases = [
+        ("1-ApplicationServer-1", true),
+        ("12-ApplicationServer-340", true),
+        ("1-applicationserver-1", false),
+        ("1-ApplicationServer-1\n", false),
+        ("-ApplicationServer-1", false),
+        ("1-ApplicationServer-", false),
+        ("a-ApplicationServer-1", false),
+        ("1-ApplicationServer-1-1", false),
+        ("1-UserServer-1", false),
+        ("١-ApplicationServer-1", false), // ARABIC-INDIC DIGIT ONE
+        ("", false),
+    ];
+    for (id, ok) in cases {
+        assert_eq!(re.is_match(id), ok, "pattern on {id:?}");
+        let yaml = format!(
+            "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\B'\n  copies: ['\\\\s\\c']\npools:\n  - fqdn: pool01.contoso.com\n    file_store: '\\\\fs\\share'\n    app_server_service_id: {}\n    backup_pool:\n      fqdn: pool02.contoso.com\n",
+            serde_json::to_string(id).unwrap()
+        );
+        let loaded = abc_failover::load::load_bytes("t.yaml", "t.yaml", yaml.as_bytes(), &[]);
+        assert_eq!(loaded.is_ok(), ok, "validate on {id:?}: {:?}", loaded.err());
+    }
+}
