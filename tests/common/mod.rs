@@ -115,8 +115,10 @@ pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Every file under `dir` (relative path with `/`) with its bytes; empty when `dir` is missing.
+/// Every file under `dir` (relative path with `/`) with its bytes. Panics when `dir` is not a
+/// folder, so the trees of two failed renders never compare equal.
 pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    assert!(dir.is_dir(), "{} is not a folder", dir.display());
     let mut out = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
