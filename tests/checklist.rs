@@ -3,7 +3,6 @@
 
 mod common;
 
-use abc_failover::escape::ps_literal;
 use abc_failover::load::{load_bytes, Loaded};
 use abc_failover::plan::{pool_plan, PLACEHOLDER_MARKER};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -710,17 +709,26 @@ fn hostile_values_render_exactly_and_quote_once_in_code() {
     }
     // Markup characters of the organization did not turn into markup.
     assert!(!md.contains("<b>"));
+    // Each value with its literal written out by hand (not computed with `ps_literal`).
     let code_values = [
-        t.backup.root.clone(),
-        t.backup.copies[0].clone(),
-        "sql-mon.contoso.com\\MON$A#1".to_string(),
+        (
+            t.backup.root.clone(),
+            r"'D:\Abc`Back_up [x] O''Brien’’s $envX & #1'",
+        ),
+        (
+            t.backup.copies[0].clone(),
+            r"'\\files.contoso.com\DR`x\it’’s [a]_b $c & #d'",
+        ),
+        (
+            "sql-mon.contoso.com\\MON$A#1".to_string(),
+            r"'sql-mon.contoso.com\MON$A#1'",
+        ),
     ];
-    for v in &code_values {
-        let lit = ps_literal(v);
-        assert!(code_text.contains(&lit), "no literal {lit}");
+    for (v, lit) in &code_values {
+        assert!(code_text.contains(lit), "no literal {lit}");
         for (i, _) in code_text.match_indices(v.as_str()) {
             assert!(
-                i > 0 && code_text[i - 1..].starts_with(&lit),
+                i > 0 && code_text[i - 1..].starts_with(lit),
                 "{v} appears outside its literal at {i}"
             );
         }
