@@ -8,6 +8,8 @@ use abc_failover::load::{load_bytes, load_file, Loaded};
 use abc_failover::render::{render_embedded, Artifacts};
 use tree_sitter::{Node, Parser, Tree};
 
+pub mod quotes;
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
