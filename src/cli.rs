@@ -42,7 +42,7 @@ pub struct Common {
     /// Override one topology value before validation, e.g. pools.dc1.replacement_pool.fqdn=pool-c.contoso.com (repeatable; the value is read as a YAML scalar)
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Folder whose *.tera files replace the embedded templates of the same name
+    /// Folder whose *.tera files replace the embedded templates of the same path, one file each (e.g. DIR/checklist/steps/14-call-park.md.tera); `templates list` shows the names
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 }
@@ -120,14 +120,14 @@ pub enum Command {
     /// List or export the embedded templates
     #[command(
         subcommand,
-        after_help = "Examples:\n  abc-failover templates list\n  abc-failover templates export my-templates"
+        after_help = "Examples:\n  abc-failover templates list\n  abc-failover templates export my-templates\n  abc-failover render topology.yaml -o out --templates my-templates\n\nA file under the --templates folder replaces the embedded template of the same path, and only\nthat one: keep just the files you change (for example checklist/steps/14-call-park.md.tera)."
     )]
     Templates(TemplatesCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
-    /// List the embedded templates
+    /// List the embedded template tree: one path per line, in the form --templates expects
     List,
     /// Copy the embedded templates to DIR for customising (never overwrites)
     Export { dir: PathBuf },
@@ -416,9 +416,11 @@ fn export_templates(dir: &Path) -> Result<Outcome> {
             );
         }
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for (name, (text, _)) in &set.files {
         let path = dir.join(name);
+        let folder = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         emit(format_args!("{}\n", path.display()))?;
     }

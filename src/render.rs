@@ -13,16 +13,20 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::escape::{comment_text, md_code, md_text, ps_literal};
 use crate::load::Loaded;
-use crate::plan::{pool_plan, PoolPlan};
+use crate::plan::{pool_plan, PoolPlan, BACKUP_STEPS};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Generated files: path relative to OUT (with `/`) to bytes, in sorted order.
 pub type Artifacts = BTreeMap<String, Vec<u8>>;
 
-/// The two per-pool outputs and the template that makes each.
-pub const BACKUP_TEMPLATE: &str = "backup.ps1";
-pub const CHECKLIST_TEMPLATE: &str = "restore-checklist.md";
+/// The layout template of each per-pool output; each includes its parts from the same folder.
+pub const BACKUP_TEMPLATE: &str = "backup/layout.ps1";
+pub const CHECKLIST_TEMPLATE: &str = "checklist/layout.md";
+
+/// The template that includes the file of each enabled backup step. It is made here from
+/// [`BACKUP_STEPS`], the one list of backup steps, so it is not a file of the template tree.
+pub const BACKUP_STEP_DISPATCH: &str = "backup/steps.ps1";
 
 /// The files generated for pool `id`, relative to OUT with `/`: the backup script and the
 /// restore checklist. The one definition of the output layout (`output` uses it to recognise
@@ -64,53 +68,89 @@ pub struct TemplateSet {
 
 impl TemplateSet {
     pub fn embedded() -> Self {
-        let mut files = BTreeMap::new();
-        for f in EMBEDDED.files() {
-            let name = f.path().to_string_lossy().replace('\\', "/");
-            let text = f
-                .contents_utf8()
-                .expect("embedded templates are UTF-8")
-                .to_string();
-            files.insert(name, (text, Source::Embedded));
+        fn walk(dir: &Dir<'static>, files: &mut BTreeMap<String, (String, Source)>) {
+            for f in dir.files() {
+                let name = f.path().to_string_lossy().replace('\\', "/");
+                let text = f
+                    .contents_utf8()
+                    .expect("embedded templates are UTF-8")
+                    .to_string();
+                files.insert(name, (text, Source::Embedded));
+            }
+            for d in dir.dirs() {
+                walk(d, files);
+            }
         }
+        let mut files = BTreeMap::new();
+        walk(&EMBEDDED, &mut files);
         TemplateSet { files }
     }
 
-    /// The embedded templates with each `*.tera` file of `dir` replacing the one of the same name.
+    /// The embedded templates with each `*.tera` file of `dir` (at any depth, named by its path
+    /// relative to `dir`, e.g. `checklist/steps/14-call-park.md.tera`) replacing the one of the
+    /// same name. A file that replaces nothing is an error naming the closest real name.
     pub fn with_overrides(dir: &Path) -> Result<Self, RenderError> {
         let mut set = Self::embedded();
         let fail = |reason: String| RenderError::TemplateDir {
             path: dir.display().to_string(),
             reason,
         };
-        let mut entries = std::fs::read_dir(dir)
-            .and_then(|d| d.collect::<std::io::Result<Vec<_>>>())
-            .map_err(|e| fail(e.to_string()))?;
-        // Name order, so that which problem is reported first does not depend on the file system.
-        entries.sort_by_key(|e| e.file_name());
         let mut found = Vec::new();
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".tera") || !entry.path().is_file() {
-                continue;
-            }
+        collect_overrides(dir, "", 0, &mut found).map_err(|e| fail(e.to_string()))?;
+        // Name order, so that which problem is reported first does not depend on the file system.
+        found.sort();
+        let mut texts = Vec::new();
+        for (name, path) in found {
             if !set.files.contains_key(&name) {
-                let known: Vec<&str> = set.files.keys().map(String::as_str).collect();
-                return Err(fail(format!(
-                    "{name} does not replace any embedded template (known: {})",
-                    known.join(", ")
-                )));
+                return Err(fail(unknown_template(&name, set.files.keys())));
             }
-            let bytes = std::fs::read(entry.path()).map_err(|e| fail(format!("{name}: {e}")))?;
+            let bytes = std::fs::read(&path).map_err(|e| fail(format!("{name}: {e}")))?;
             let text =
                 String::from_utf8(bytes).map_err(|_| fail(format!("{name} is not UTF-8")))?;
-            found.push((name, text, entry.path()));
+            texts.push((name, text, path));
         }
-        for (name, text, path) in found {
+        for (name, text, path) in texts {
             set.files.insert(name, (text, Source::Custom(path)));
         }
         Ok(set)
     }
+}
+
+/// Folders deeper than this under an override folder are not read (the embedded tree is two
+/// levels deep).
+const MAX_OVERRIDE_DEPTH: usize = 8;
+
+/// Every `*.tera` file under `dir`, with its name relative to the override root (`/`-separated).
+fn collect_overrides(
+    dir: &Path,
+    prefix: &str,
+    depth: usize,
+    found: &mut Vec<(String, PathBuf)>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let kind = std::fs::metadata(entry.path())?;
+        if kind.is_dir() && depth < MAX_OVERRIDE_DEPTH {
+            collect_overrides(&entry.path(), &format!("{name}/"), depth + 1, found)?;
+        } else if kind.is_file() && name.ends_with(".tera") {
+            found.push((name, entry.path()));
+        }
+    }
+    Ok(())
+}
+
+/// The message for an override file that replaces no embedded template.
+fn unknown_template<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let closest = known
+        .map(|k| (strsim::levenshtein(name, k), k))
+        .min()
+        .map(|(_, k)| k.clone())
+        .unwrap_or_default();
+    format!(
+        "{name} does not replace any embedded template (did you mean {closest}? \
+         `abc-failover templates list` shows every name)"
+    )
 }
 
 impl TemplateSet {
@@ -169,12 +209,31 @@ fn engine(
                 .then(|| (short.to_string(), text.clone()))
         })
         .collect();
+    let mut templates = templates;
+    if suffix == ".ps1" {
+        templates.push((BACKUP_STEP_DISPATCH.to_string(), backup_step_dispatch()));
+    }
     tera.add_raw_templates(templates)
         .map_err(|e| RenderError::Template {
             message: e.to_string(),
             origins: set.origins(),
         })?;
     Ok(tera)
+}
+
+/// `{% if step.template == "..." %}{% include "..." %}{% elif ... %}` over [`BACKUP_STEPS`]: includes
+/// the file of the current `step` and adds no text of its own.
+fn backup_step_dispatch() -> String {
+    let mut text = String::new();
+    for (i, def) in BACKUP_STEPS.iter().enumerate() {
+        let tag = if i == 0 { "if" } else { "elif" };
+        text.push_str(&format!(
+            "{{%- {tag} step.template == \"{t}\" %}}{{% include \"{t}\" %}}\n",
+            t = def.template
+        ));
+    }
+    text.push_str("{%- endif %}");
+    text
 }
 
 /// Engines for both kinds of output, built once per run.
@@ -302,15 +361,53 @@ mod tests {
     }
 
     #[test]
-    fn embedded_templates_are_the_two_outputs_and_the_checklist_part() {
+    fn every_backup_step_has_its_file_and_every_step_file_a_step() {
         let names: Vec<String> = TemplateSet::embedded().files.into_keys().collect();
+        let step_files: Vec<&str> = names
+            .iter()
+            .filter(|n| n.starts_with("backup/steps/"))
+            .map(|n| n.trim_end_matches(".tera"))
+            .collect();
+        let listed: Vec<&str> = BACKUP_STEPS.iter().map(|d| d.template).collect();
         assert_eq!(
-            names,
-            [
-                "backup.ps1.tera",
-                "restore-announcements.md.tera",
-                "restore-checklist.md.tera"
-            ]
+            step_files, listed,
+            "files under backup/steps/ and BACKUP_STEPS, in order"
+        );
+        assert!(names.contains(&format!("{BACKUP_TEMPLATE}.tera")));
+        assert!(names.contains(&format!("{CHECKLIST_TEMPLATE}.tera")));
+        assert!(!names.contains(&format!("{BACKUP_STEP_DISPATCH}.tera")));
+    }
+
+    #[test]
+    fn the_dispatch_includes_each_step_once_and_adds_no_text() {
+        let text = backup_step_dispatch();
+        for def in BACKUP_STEPS {
+            assert_eq!(
+                text.matches(&format!("{{% include \"{}\" %}}", def.template))
+                    .count(),
+                1
+            );
+        }
+        let outside_tags: String = text
+            .split("{%")
+            .map(|part| part.split_once("%}").map_or(part, |(_, rest)| rest))
+            .collect();
+        assert!(outside_tags.trim().is_empty(), "{outside_tags:?}");
+    }
+
+    #[test]
+    fn a_misspelt_override_names_the_closest_template() {
+        let tmp = std::env::temp_dir().join(format!("abc-override-{}", std::process::id()));
+        let steps = tmp.join("checklist/steps");
+        std::fs::create_dir_all(&steps).unwrap();
+        std::fs::write(steps.join("14-cal-park.md.tera"), "x").unwrap();
+        let err = TemplateSet::with_overrides(&tmp).unwrap_err().to_string();
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert!(
+            err.contains(
+                "checklist/steps/14-cal-park.md.tera does not replace any embedded template"
+            ) && err.contains("did you mean checklist/steps/14-call-park.md.tera?"),
+            "{err}"
         );
     }
 }

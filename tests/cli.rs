@@ -520,15 +520,16 @@ fn set_fills_pool_c_in_the_checklist() {
 }
 
 #[test]
-fn a_custom_template_changes_only_its_output() {
+fn a_custom_step_template_changes_only_that_step() {
     let tmp = tempfile::tempdir().unwrap();
     let tdir = tmp.path().join("templates");
-    std::fs::create_dir(&tdir).unwrap();
+    let name = "checklist/steps/14-call-park.md.tera";
+    std::fs::create_dir_all(tdir.join("checklist/steps")).unwrap();
     let embedded = abc_failover::render::TemplateSet::embedded();
-    let (checklist, _) = &embedded.files["restore-checklist.md.tera"];
+    let (step, _) = &embedded.files[name];
     std::fs::write(
-        tdir.join("restore-checklist.md.tera"),
-        format!("{checklist}\n## Contoso escalation\n\nCall the duty manager.\n"),
+        tdir.join(name),
+        format!("{step}  Contoso: call the duty manager before moving the orbits.\n"),
     )
     .unwrap();
     let (custom, plain) = (tmp.path().join("custom"), tmp.path().join("plain"));
@@ -543,14 +544,33 @@ fn a_custom_template_changes_only_its_output() {
     );
     assert_eq!(code(&render_into(&sample("contoso.yaml"), &plain, &[])), 0);
     let (a, b) = (common::files_under(&custom), common::files_under(&plain));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    let mut changed = 0;
     for (path, bytes) in &a {
         if path.ends_with(".md") {
-            assert_ne!(bytes, &b[path], "{path} uses the custom template");
-            assert!(String::from_utf8_lossy(bytes).contains("Call the duty manager."));
+            // Exactly one line more, at the end of step 14, and nothing else.
+            let plain_md = String::from_utf8(b[path].clone()).unwrap();
+            let next = "\n\n- [ ] **Step 15.";
+            assert_eq!(plain_md.matches(next).count(), 1, "{path}");
+            let expected = plain_md.replace(
+                next,
+                &format!("\n  Contoso: call the duty manager before moving the orbits.{next}"),
+            );
+            assert_eq!(
+                String::from_utf8(bytes.clone()).unwrap(),
+                expected,
+                "{path}"
+            );
+            changed += 1;
         } else if path.ends_with(".ps1") {
             assert_eq!(bytes, &b[path], "{path} is unchanged");
         }
     }
+    assert_eq!(changed, 2, "both pools' runbooks use the custom step");
     assert_eq!(
         code(&check_against(
             &sample("contoso.yaml"),
@@ -562,15 +582,11 @@ fn a_custom_template_changes_only_its_output() {
 }
 
 #[test]
-fn a_broken_custom_template_is_trouble_with_a_location() {
+fn a_misspelt_override_is_trouble_that_names_the_real_file() {
     let tmp = tempfile::tempdir().unwrap();
     let tdir = tmp.path().join("templates");
-    std::fs::create_dir(&tdir).unwrap();
-    std::fs::write(
-        tdir.join("backup.ps1.tera"),
-        "# first line\n$x = {{ pool_a.fqdn }\n",
-    )
-    .unwrap();
+    std::fs::create_dir_all(tdir.join("checklist/steps")).unwrap();
+    std::fs::write(tdir.join("checklist/steps/14-callpark.md.tera"), "x").unwrap();
     let out = tmp.path().join("out");
     let o = render_into(
         &sample("contoso.yaml"),
@@ -579,27 +595,51 @@ fn a_broken_custom_template_is_trouble_with_a_location() {
     );
     assert_eq!(code(&o), 2);
     let e = stderr(&o);
-    assert!(e.contains("backup.ps1:2:"), "line and column: {e}");
     assert!(
-        e.contains(&tdir.join("backup.ps1.tera").display().to_string()),
-        "names the file: {e}"
+        e.contains("checklist/steps/14-callpark.md.tera does not replace any embedded template")
+            && e.contains("did you mean checklist/steps/14-call-park.md.tera?"),
+        "{e}"
     );
-    assert!(!out.exists());
+    assert!(!out.exists(), "nothing written");
+}
 
-    std::fs::write(
-        tdir.join("backup.ps1.tera"),
-        "# first line\n$x = {{ pool_a.no_such_field }}\n",
-    )
-    .unwrap();
+#[test]
+fn a_broken_custom_template_is_trouble_with_a_location() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdir = tmp.path().join("templates");
+    std::fs::create_dir(&tdir).unwrap();
+    std::fs::create_dir_all(tdir.join("backup")).unwrap();
+    let layout = tdir.join("backup/layout.ps1.tera");
+    std::fs::write(&layout, "# first line\n$x = {{ pool_a.fqdn }\n").unwrap();
+    let out = tmp.path().join("out");
     let o = render_into(
         &sample("contoso.yaml"),
         &out,
         &["--templates", &tdir.display().to_string()],
     );
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("backup.ps1:2:"), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("backup/layout.ps1:2:"), "line and column: {e}");
+    assert!(
+        e.contains(&layout.display().to_string()),
+        "names the file: {e}"
+    );
+    assert!(!out.exists());
 
-    std::fs::remove_file(tdir.join("backup.ps1.tera")).unwrap();
+    std::fs::write(&layout, "# first line\n$x = {{ pool_a.no_such_field }}\n").unwrap();
+    let o = render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--templates", &tdir.display().to_string()],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("backup/layout.ps1:2:"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::remove_file(&layout).unwrap();
     std::fs::write(tdir.join("typo.ps1.tera"), "x").unwrap();
     let o = render_into(
         &sample("contoso.yaml"),
@@ -614,10 +654,27 @@ fn a_broken_custom_template_is_trouble_with_a_location() {
 fn templates_list_and_export() {
     let o = run(&["templates", "list"]);
     assert_eq!(code(&o), 0);
+    let listed = stdout(&o);
+    let embedded = abc_failover::render::TemplateSet::embedded();
+    let names: Vec<&str> = listed.lines().collect();
     assert_eq!(
-        stdout(&o),
-        "backup.ps1.tera\nrestore-announcements.md.tera\nrestore-checklist.md.tera\n"
+        names,
+        embedded
+            .files
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
     );
+    for name in [
+        "backup/layout.ps1.tera",
+        "backup/steps/04-call-park.ps1.tera",
+        "backup/functions/retention.ps1.tera",
+        "checklist/layout.md.tera",
+        "checklist/steps/14-call-park.md.tera",
+        "checklist/shared/announcements.md.tera",
+    ] {
+        assert!(names.contains(&name), "{name} in {listed}");
+    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("mine");
     let d = dir.display().to_string();

@@ -148,6 +148,8 @@ pub struct BackupStep {
     pub title: &'static str,
     /// B1-B12 items it saves.
     pub items: &'static str,
+    /// Its template, see [`BACKUP_STEPS`].
+    pub template: &'static str,
 }
 
 /// Everything the templates of one pool see.
@@ -316,60 +318,123 @@ fn sql(r: &SqlRef) -> SqlPlan {
     }
 }
 
+/// One backup step of the script, whether or not a topology enables it.
+pub struct BackupStepDef {
+    /// The `-Skip` name: Cms, Lis, ResponseGroups, ...
+    pub name: &'static str,
+    pub title: &'static str,
+    /// B1-B12 items it saves.
+    pub items: &'static str,
+    /// Its template (without `.tera`): the step's comment-help line and its run block.
+    pub template: &'static str,
+    /// Whether the pool's topology enables it.
+    pub enabled: fn(&Pool) -> bool,
+}
+
+fn always(_: &Pool) -> bool {
+    true
+}
+
+/// The backup steps in run order: the one list. A new step is a template file under
+/// `templates/backup/steps/` and one line here.
+pub const BACKUP_STEPS: &[BackupStepDef] = &[
+    BackupStepDef {
+        name: "Cms",
+        title: "Central Management store configuration",
+        items: "B7",
+        template: "backup/steps/01-cms.ps1",
+        enabled: always,
+    },
+    BackupStepDef {
+        name: "Lis",
+        title: "Location Information Service (E9-1-1) configuration",
+        items: "B1",
+        template: "backup/steps/02-lis.ps1",
+        enabled: |p| p.services.lis,
+    },
+    BackupStepDef {
+        name: "ResponseGroups",
+        title: "Response Group configuration, settings and original audio",
+        items: "B2, B3",
+        template: "backup/steps/03-response-groups.ps1",
+        enabled: |p| p.services.response_groups,
+    },
+    BackupStepDef {
+        name: "CallPark",
+        title: "Call Park music-on-hold files, settings and orbits",
+        items: "B4, B12",
+        template: "backup/steps/04-call-park.ps1",
+        enabled: |p| p.services.call_park,
+    },
+    BackupStepDef {
+        name: "Announcements",
+        title: "Announcement audio, announcements and unassigned-number ranges",
+        items: "B5, B12",
+        template: "backup/steps/05-announcements.ps1",
+        enabled: |p| p.services.announcements,
+    },
+    BackupStepDef {
+        name: "UserData",
+        title: "User data of pool A",
+        items: "B8",
+        template: "backup/steps/06-user-data.ps1",
+        enabled: always,
+    },
+    BackupStepDef {
+        name: "Inventory",
+        title: "Inventory of pool A identities the restore needs",
+        items: "B12",
+        template: "backup/steps/07-inventory.ps1",
+        enabled: always,
+    },
+    BackupStepDef {
+        name: "Databases",
+        title: "Monitoring, Archiving and Persistent Chat databases",
+        items: "B6, B10",
+        template: "backup/steps/08-databases.ps1",
+        enabled: |p| !p.databases.is_empty(),
+    },
+    BackupStepDef {
+        name: "Manifest",
+        title: "SHA256SUMS and manifest.json",
+        items: "",
+        template: "backup/steps/09-manifest.ps1",
+        enabled: always,
+    },
+    BackupStepDef {
+        name: "Copies",
+        title: "Verified copies to the other locations",
+        items: "",
+        template: "backup/steps/10-copies.ps1",
+        enabled: always,
+    },
+    BackupStepDef {
+        name: "Complete",
+        title: "COMPLETE marker",
+        items: "",
+        template: "backup/steps/11-complete.ps1",
+        enabled: always,
+    },
+    BackupStepDef {
+        name: "Prune",
+        title: "Retention",
+        items: "",
+        template: "backup/steps/12-prune.ps1",
+        enabled: always,
+    },
+];
+
 fn backup_steps(pool: &Pool) -> Vec<BackupStep> {
-    let s = &pool.services;
-    let all: [(&'static str, &'static str, &'static str, bool); 12] = [
-        ("Cms", "Central Management store configuration", "B7", true),
-        (
-            "Lis",
-            "Location Information Service (E9-1-1) configuration",
-            "B1",
-            s.lis,
-        ),
-        (
-            "ResponseGroups",
-            "Response Group configuration, settings and original audio",
-            "B2, B3",
-            s.response_groups,
-        ),
-        (
-            "CallPark",
-            "Call Park music-on-hold files, settings and orbits",
-            "B4, B12",
-            s.call_park,
-        ),
-        (
-            "Announcements",
-            "Announcement audio, announcements and unassigned-number ranges",
-            "B5, B12",
-            s.announcements,
-        ),
-        ("UserData", "User data of pool A", "B8", true),
-        (
-            "Inventory",
-            "Inventory of pool A identities the restore needs",
-            "B12",
-            true,
-        ),
-        (
-            "Databases",
-            "Monitoring, Archiving and Persistent Chat databases",
-            "B6, B10",
-            !pool.databases.is_empty(),
-        ),
-        ("Manifest", "SHA256SUMS and manifest.json", "", true),
-        ("Copies", "Verified copies to the other locations", "", true),
-        ("Complete", "COMPLETE marker", "", true),
-        ("Prune", "Retention", "", true),
-    ];
-    all.iter()
-        .filter(|(_, _, _, on)| *on)
+    BACKUP_STEPS
+        .iter()
+        .filter(|def| (def.enabled)(pool))
         .enumerate()
-        .map(|(i, (name, title, items, _))| BackupStep {
+        .map(|(i, def)| BackupStep {
             number: i + 1,
-            name,
-            title,
-            items,
+            name: def.name,
+            title: def.title,
+            items: def.items,
+            template: def.template,
         })
         .collect()
 }
