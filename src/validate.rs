@@ -106,6 +106,22 @@ pub const FOLDER_PATH_MAX_UTF16: usize = 200;
 /// backup script's `Get-PoolAppServerServiceId` (`-cmatch`).
 pub const SERVICE_ID_PATTERN: &str = r"^[0-9]+-ApplicationServer-[0-9]+\z";
 
+/// The rules the generated backup script applies at run time, from the same definitions
+/// validate uses; the templates print them as `$FolderPathPattern`, `$FolderPathMaxLength` and
+/// `$ServiceIdPattern`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScriptRules {
+    pub folder_path_pattern: &'static str,
+    pub folder_path_max_utf16: usize,
+    pub service_id_pattern: &'static str,
+}
+
+pub const SCRIPT_RULES: ScriptRules = ScriptRules {
+    folder_path_pattern: FOLDER_PATH_PATTERN,
+    folder_path_max_utf16: FOLDER_PATH_MAX_UTF16,
+    service_id_pattern: SERVICE_ID_PATTERN,
+};
+
 /// Why `path` is not an absolute Windows path this tool accepts, if it is not.
 pub fn path_problem(path: &str) -> Option<String> {
     if let Some(c) = path.chars().find(|c| is_forbidden_control(*c)) {

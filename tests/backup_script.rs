@@ -826,8 +826,6 @@ fn command_line_locations_are_checked_first() {
             let import = main.find("Import-Module").expect("import");
             assert!(check < test && test < import, "{}", pool.fqdn);
             assert!(main.contains("if ($CopyTo -contains $BackupRoot) {"));
-            let body = function_body(&src, "Test-FolderPath");
-            assert!(body.contains(r"^(?:[A-Za-z]:(?:\\[^\\/:]+)+|"), "{body}");
         }
     }
 }
@@ -901,4 +899,95 @@ fn prune_clears_read_only_before_deleting() {
     let delete = body.find("[System.IO.Directory]::Delete(").expect("delete");
     assert!(walk < clear && clear < delete, "{body}");
     assert!(!body.contains("Remove-Item"), "{body}");
+}
+
+/// The value a `$Name = '...'` line of the script binds (one single-quoted literal, undoubled).
+fn bound_literal(src: &str, var: &str) -> String {
+    let prefix = format!("{var} = ");
+    let at = src
+        .match_indices(&prefix)
+        .map(|(at, _)| at)
+        .find(|&at| {
+            src[..at]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty())
+        })
+        .unwrap_or_else(|| panic!("no {var}"))
+        + prefix.len();
+    let line = &src[at..at + src[at..].find('\n').expect("line end")];
+    let (value, len) =
+        common::quotes::single_quoted_value(line).unwrap_or_else(|| panic!("{var}: {line}"));
+    assert_eq!(len, line.len(), "{var} is bound to one literal: {line}");
+    value
+}
+
+/// The script's run-time checks are the topology's rules (issue #15): the patterns it binds are
+/// validate's, and the functions apply them whole, case-sensitively, with the length limit.
+#[test]
+fn the_script_checks_paths_and_service_ids_with_the_topology_rules() {
+    use abc_failover::validate::{FOLDER_PATH_MAX_UTF16, FOLDER_PATH_PATTERN, SERVICE_ID_PATTERN};
+    for s in common::samples() {
+        for (pool, src) in scripts(&common::load_path(&s)) {
+            assert_eq!(
+                bound_literal(&src, "$FolderPathPattern"),
+                FOLDER_PATH_PATTERN,
+                "{}",
+                pool.fqdn
+            );
+            assert_eq!(
+                bound_literal(&src, "$ServiceIdPattern"),
+                SERVICE_ID_PATTERN,
+                "{}",
+                pool.fqdn
+            );
+            assert!(src.contains(&format!(
+                "\n$FolderPathMaxLength = {FOLDER_PATH_MAX_UTF16}\n"
+            )));
+            let body = function_body(&src, "Test-FolderPath");
+            let code: Vec<&str> = body
+                .lines()
+                .skip(1)
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect();
+            assert_eq!(
+                code,
+                [
+                    "param([string]$Path)",
+                    "return ($Path.Length -le $FolderPathMaxLength -and $Path -cmatch $FolderPathPattern)",
+                ],
+                "{body}"
+            );
+            let body = function_body(&src, "Get-PoolAppServerServiceId");
+            assert!(
+                body.contains("    if ($script:AppServerServiceId -cnotmatch $ServiceIdPattern) {\n        throw ("),
+                "{body}"
+            );
+            // Every -BackupRoot and -CopyTo passes through it before anything runs.
+            assert!(src.contains(
+                "        if (-not (Test-FolderPath -Path $location)) {\n            throw ("
+            ));
+        }
+    }
+}
+
+/// Prune (the script) and P2 (the checklist) recognise set folders by one pattern, both
+/// case-sensitively.
+#[test]
+fn prune_and_the_checklist_use_one_set_name_pattern() {
+    use abc_failover::plan::LAYOUT;
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    assert_eq!(bound_literal(&src, "$SetNameRegex"), LAYOUT.set_name_regex);
+    assert_eq!(
+        bound_literal(&src, "$SetNameFormat"),
+        LAYOUT.set_name_format
+    );
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    assert!(prune.contains("$_.Name -cmatch $SetNameRegex"), "{prune}");
+    let md = common::text(&common::render(&loaded)["red/restore-checklist-red.md"]);
+    let p2 = &md[md.find("$SetPattern = ").expect("P2 block")..];
+    assert_eq!(bound_literal(p2, "$SetPattern"), LAYOUT.set_name_regex);
+    assert!(p2.contains("$_.Name -cmatch $SetPattern -and"), "{p2}");
 }

@@ -641,7 +641,7 @@ fn before_you_begin_finds_and_verifies_the_newest_complete_set() {
         "'\\\\dr-files.contoso.com\\LyncDR'",
         "'\\\\bkp02.contoso.com\\Offsite\\Lync'",
         "$Id = 'red'",
-        "$SetPattern = '^[0-9]{8}T[0-9]{6}Z$'",
+        "$SetPattern = '^[0-9]{8}T[0-9]{6}Z\\z'",
         "(Join-Path $_.FullName 'COMPLETE')",
         "$Set = (",
         "New-Object -TypeName System.Security.Cryptography.SHA256CryptoServiceProvider",

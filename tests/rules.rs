@@ -170,3 +170,64 @@ fn service_id_rule_is_one_on_both_sides() {
         assert_eq!(loaded.is_ok(), ok, "validate on {id:?}: {:?}", loaded.err());
     }
 }
+
+/// A .NET custom date format of the kinds the set name uses (`yyyy MM dd HH mm ss`, quoted
+/// literals), applied to a UTC time given as its fields.
+fn dotnet_format(format: &str, (y, mo, d, h, mi, s): (u32, u32, u32, u32, u32, u32)) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('\'') {
+            let end = after.find('\'').expect("closed literal");
+            out.push_str(&after[..end]);
+            rest = &after[end + 1..];
+            continue;
+        }
+        let (text, n) = match rest {
+            r if r.starts_with("yyyy") => (format!("{y:04}"), 4),
+            r if r.starts_with("MM") => (format!("{mo:02}"), 2),
+            r if r.starts_with("dd") => (format!("{d:02}"), 2),
+            r if r.starts_with("HH") => (format!("{h:02}"), 2),
+            r if r.starts_with("mm") => (format!("{mi:02}"), 2),
+            r if r.starts_with("ss") => (format!("{s:02}"), 2),
+            r => panic!("format specifier this oracle does not know at {r:?}"),
+        };
+        out.push_str(&text);
+        rest = &rest[n..];
+    }
+    out
+}
+
+/// The names the script gives its sets (`$SetNameFormat`) are exactly the names Prune and the
+/// checklist recognise (`$SetNameRegex`), and nothing else looks like one.
+#[test]
+fn set_names_written_are_set_names_recognised() {
+    use abc_failover::plan::LAYOUT;
+    let re = Regex::new(LAYOUT.set_name_regex).expect("compiles");
+    for t in [
+        (2024, 1, 1, 0, 0, 0),
+        (2026, 12, 31, 23, 59, 59),
+        (1999, 2, 28, 9, 5, 7),
+        (9999, 12, 31, 23, 59, 59),
+    ] {
+        let name = dotnet_format(LAYOUT.set_name_format, t);
+        assert!(re.is_match(&name), "{name}");
+        assert_eq!(name.len(), 16, "{name}");
+    }
+    assert_eq!(
+        dotnet_format(LAYOUT.set_name_format, (2026, 3, 4, 5, 6, 7)),
+        "20260304T050607Z"
+    );
+    for not in [
+        "20260304t050607Z",
+        "20260304T050607z",
+        "20260304T050607Z\n",
+        "20260304T050607Z.old",
+        "x20260304T050607Z",
+        "2026030T050607Z",
+        "20260304T0506077Z",
+        "２0260304T050607Z",
+    ] {
+        assert!(!re.is_match(not), "{not:?}");
+    }
+}

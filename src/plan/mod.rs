@@ -51,7 +51,7 @@ pub struct SetLayout {
 }
 
 pub const LAYOUT: SetLayout = SetLayout {
-    set_name_regex: "^[0-9]{8}T[0-9]{6}Z$",
+    set_name_regex: r"^[0-9]{8}T[0-9]{6}Z\z",
     set_name_format: "yyyyMMdd'T'HHmmss'Z'",
     log: "backup.log",
     cms_zip: "Cms\\CsConfiguration.zip",
@@ -171,6 +171,8 @@ pub struct PoolPlan {
     pub backup: BackupPlan,
     pub backup_steps: Vec<BackupStep>,
     pub layout: SetLayout,
+    /// The topology's path and service id rules, for the script's run-time checks.
+    pub rules: crate::validate::ScriptRules,
     /// Output file names of this pool, relative to its folder.
     pub script_file: String,
     pub checklist_file: String,
@@ -542,6 +544,7 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
         },
         backup_steps: backup_steps(pool),
         layout: LAYOUT,
+        rules: crate::validate::SCRIPT_RULES,
         script_file: format!("backup-{id}.ps1"),
         checklist_file: format!("restore-checklist-{id}.md"),
         checklist,

@@ -169,3 +169,30 @@ pub fn quote_rule_problems(src: &str) -> Vec<String> {
     }
     problems
 }
+
+/// The value of the single-quoted literal at the start of `src` and its length in bytes, by
+/// PowerShell's rules (a doubled quote is one quote, the second character); `None` when `src`
+/// does not start with a terminated one.
+pub fn single_quoted_value(src: &str) -> Option<(String, usize)> {
+    let chars: Vec<(usize, char)> = src.char_indices().collect();
+    if !chars.first().is_some_and(|c| is_single_quote(c.1)) {
+        return None;
+    }
+    let mut value = String::new();
+    let mut j = 1;
+    while let Some(&(at, c)) = chars.get(j) {
+        if is_single_quote(c) {
+            match chars.get(j + 1) {
+                Some(&(_, d)) if is_single_quote(d) => {
+                    value.push(d);
+                    j += 2;
+                    continue;
+                }
+                _ => return Some((value, at + c.len_utf8())),
+            }
+        }
+        value.push(c);
+        j += 1;
+    }
+    None
+}
