@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use abc_failover::load::{load_bytes, load_file, Loaded};
-use abc_failover::render::{render_embedded, Artifacts};
+use abc_failover::render::{render_embedded, Artifacts, Renderer, TemplateSet};
 use tree_sitter::{Node, Parser, Tree};
 
 pub mod quotes;
@@ -35,9 +35,22 @@ pub fn load_text(yaml: &str) -> Loaded {
         .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// Render with the embedded templates, or, when `ABC_FAILOVER_TEST_TEMPLATES` names a folder,
+/// with that folder's templates replacing the embedded ones of the same name: the template
+/// mutation harness (`python3 .ci/template_mutations.py`) runs the semantic tests that way.
 pub fn render(loaded: &Loaded) -> Artifacts {
-    render_embedded(loaded).expect("render")
+    match std::env::var_os(TEMPLATES_ENV) {
+        Some(dir) => {
+            let set = TemplateSet::with_overrides(Path::new(&dir)).expect("override templates");
+            Renderer::new(&set)
+                .and_then(|r| r.render_all(loaded))
+                .expect("render")
+        }
+        None => render_embedded(loaded).expect("render"),
+    }
 }
+
+pub const TEMPLATES_ENV: &str = "ABC_FAILOVER_TEST_TEMPLATES";
 
 /// A generated file as text: BOM dropped, CRLF turned into LF.
 pub fn text(bytes: &[u8]) -> String {

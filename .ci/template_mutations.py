@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Template mutation harness (issue #15).
+
+Each entry of tests/template-mutations.toml names a template file, an exact text in it and its
+replacement (a deleted guard, an inverted condition, a dropped parameter, -LiteralPath turned into
+-Path, two steps swapped, ...). The harness applies the mutations one at a time and requires each
+to fail at least one non-golden test: the test binaries below render through the override folder
+named by ABC_FAILOVER_TEST_TEMPLATES (tests/common/mod.rs), and none of them compares with
+samples/out or the insta snapshots.
+
+A mutation whose text is not found exactly once is an error (exit 2), so a later template edit
+cannot turn it into a no-op silently. Exit 1 when a mutation survives, 0 when all are caught.
+
+    python3 .ci/template_mutations.py            # all mutations
+    python3 .ci/template_mutations.py NAME...    # only these
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MUTATIONS = ROOT / "tests" / "template-mutations.toml"
+TEMPLATES = ROOT / "templates"
+ENV = "ABC_FAILOVER_TEST_TEMPLATES"
+# Non-golden test binaries that render templates, tried in this order (the first to fail
+# catches the mutation); a checklist mutation tries checklist first.
+BINARIES = ["backup_script", "checklist", "quote_rules"]
+
+
+def build():
+    """Build the test binaries once; their paths by name."""
+    cmd = ["cargo", "test", "--locked", "--no-run", "--message-format=json"]
+    for b in BINARIES:
+        cmd += ["--test", b]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    exes = {}
+    for line in out.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
+            name = msg["target"]["name"]
+            if name in BINARIES:
+                exes[name] = msg["executable"]
+    missing = set(BINARIES) - set(exes)
+    if missing:
+        sys.exit(f"test binaries not built: {sorted(missing)}")
+    return exes
+
+
+def run_binary(exe, override):
+    env = dict(os.environ, **{ENV: override})
+    p = subprocess.run(
+        [exe, "-q", "--test-threads", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    failed = [l.split()[1] for l in p.stdout.splitlines() if l.startswith("test ") and l.endswith("FAILED")]
+    if p.returncode != 0 and not failed:
+        failed = ["(binary failed: " + p.stdout.strip().splitlines()[-1][:100] + ")"] if p.stdout.strip() else ["(binary failed)"]
+    return failed
+
+
+def load():
+    data = tomllib.loads(MUTATIONS.read_text(encoding="utf-8"))
+    muts = data["mutation"]
+    problems = []
+    names = set()
+    for m in muts:
+        for key in ("name", "file", "from", "to"):
+            if key not in m:
+                problems.append(f"{m.get('name', '?')}: no {key}")
+        if m["name"] in names:
+            problems.append(f"{m['name']}: listed twice")
+        names.add(m["name"])
+        path = TEMPLATES / m["file"]
+        if not path.is_file():
+            problems.append(f"{m['name']}: no template {m['file']}")
+            continue
+        count = path.read_text(encoding="utf-8").count(m["from"])
+        if count != 1:
+            problems.append(f"{m['name']}: the text to change occurs {count} times in {m['file']} (must be once)")
+        if m["from"] == m["to"]:
+            problems.append(f"{m['name']}: changes nothing")
+    if problems:
+        print("template mutation list is stale:\n  " + "\n  ".join(problems), file=sys.stderr)
+        sys.exit(2)
+    return muts
+
+
+def main():
+    muts = load()
+    only = sys.argv[1:]
+    if only:
+        unknown = set(only) - {m["name"] for m in muts}
+        if unknown:
+            sys.exit(f"unknown mutations: {sorted(unknown)}")
+        muts = [m for m in muts if m["name"] in only]
+    exes = build()
+    start = time.time()
+    with tempfile.TemporaryDirectory() as empty:
+        for name in BINARIES:
+            failed = run_binary(exes[name], empty)
+            if failed:
+                print(f"baseline: {name} fails without any mutation: {failed}", file=sys.stderr)
+                sys.exit(2)
+    survived = []
+    for m in muts:
+        order = BINARIES if m["file"].startswith("backup/") else ["checklist"] + [b for b in BINARIES if b != "checklist"]
+        with tempfile.TemporaryDirectory() as d:
+            target = pathlib.Path(d) / m["file"]
+            target.parent.mkdir(parents=True)
+            text = (TEMPLATES / m["file"]).read_text(encoding="utf-8")
+            target.write_text(text.replace(m["from"], m["to"]), encoding="utf-8")
+            caught = None
+            for b in order:
+                failed = run_binary(exes[b], d)
+                if failed:
+                    caught = f"{b}: {', '.join(failed[:3])}"
+                    break
+        if caught:
+            print(f"caught    {m['name']:<36} by {caught}")
+        else:
+            print(f"SURVIVED  {m['name']:<36} ({m['file']})")
+            survived.append(m["name"])
+    took = time.time() - start
+    print(f"{len(muts) - len(survived)} of {len(muts)} template mutations caught in {took:.0f} s")
+    if survived:
+        print("survived: " + ", ".join(survived))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
