@@ -1,11 +1,12 @@
 //! The backup script (`ID/backup-ID.ps1`): shape, cmdlets, parameters, escaping, determinism.
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::process::Command;
 
 use abc_failover::load::Loaded;
 use abc_failover::model::{Pool, Product};
+use common::cmdlets::{cmdlet_table, commands, is_cs_cmdlet, node_text};
 use tree_sitter::Node;
 
 /// The backup script of each pool of a topology, by pool, in topology order.
@@ -26,38 +27,6 @@ fn scripts(loaded: &Loaded) -> Vec<(Pool, String)> {
         .collect()
 }
 
-fn node_text<'a>(node: Node, src: &'a str) -> &'a str {
-    node.utf8_text(src.as_bytes()).expect("UTF-8 node text")
-}
-
-/// Every `command` node: its name and the `command_parameter`s written directly on it (without
-/// the leading `-` or a trailing `:`), in order.
-fn commands(src: &str) -> Vec<(String, Vec<String>)> {
-    let tree = common::parse_ps(src);
-    let mut out = Vec::new();
-    common::walk(tree.root_node(), &mut |node| {
-        if node.kind() != "command" {
-            return;
-        }
-        let Some(name) = node.child_by_field_name("command_name") else {
-            return;
-        };
-        let name = node_text(name, src).to_string();
-        let mut params = Vec::new();
-        if let Some(elements) = node.child_by_field_name("command_elements") {
-            let mut cursor = elements.walk();
-            for child in elements.children(&mut cursor) {
-                if child.kind() == "command_parameter" {
-                    let p = node_text(child, src);
-                    params.push(p.trim_start_matches('-').trim_end_matches(':').to_string());
-                }
-            }
-        }
-        out.push((name, params));
-    });
-    out
-}
-
 /// Lync/SfB cmdlets (`Verb-CsNoun`) and sqlcmd, as called by the script.
 fn product_commands(src: &str) -> BTreeSet<String> {
     commands(src)
@@ -65,16 +34,6 @@ fn product_commands(src: &str) -> BTreeSet<String> {
         .map(|(name, _)| name)
         .filter(|n| is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
         .collect()
-}
-
-fn is_cs_cmdlet(name: &str) -> bool {
-    name.split_once('-').is_some_and(|(verb, noun)| {
-        !verb.is_empty()
-            && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
 }
 
 /// What the script of `pool` must call, from its services and databases.
@@ -231,54 +190,10 @@ fn cmdlets_called_follow_each_service_toggle() {
 }
 
 /// tests/cmdlets.tsv: (cmdlet, parameter) to versions; parameter `*` is the cmdlet itself.
-fn cmdlet_table() -> BTreeMap<(String, String), BTreeSet<String>> {
-    let text = std::fs::read_to_string(common::root().join("tests/cmdlets.tsv")).expect("tsv");
-    let mut t = BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 3, "bad row {line:?}");
-        let versions = f[2].split(',').map(String::from).collect();
-        let key = (f[0].to_ascii_lowercase(), f[1].to_ascii_lowercase());
-        assert!(t.insert(key, versions).is_none(), "duplicate row {line:?}");
-    }
-    t
-}
-
-fn version_key(p: Product) -> &'static str {
-    match p {
-        Product::Lync2013 => "L13",
-        Product::Sfb2015 => "S15",
-        Product::Sfb2019 => "S19",
-    }
-}
-
+/// The table check, and the backup script never removes what it exports.
 fn check_parameters(what: &str, product: Product, src: &str) -> usize {
-    let table = cmdlet_table();
-    let v = version_key(product);
-    let mut checked = 0;
     for (name, params) in commands(src) {
-        if !is_cs_cmdlet(&name) {
-            continue;
-        }
-        let cmd = name.to_ascii_lowercase();
-        let exists = table
-            .get(&(cmd.clone(), "*".into()))
-            .unwrap_or_else(|| panic!("{what}: {name} is not in tests/cmdlets.tsv"));
-        assert!(exists.contains(v), "{what}: {name} does not exist in {v}");
-        for p in &params {
-            let versions = table
-                .get(&(cmd.clone(), p.to_ascii_lowercase()))
-                .unwrap_or_else(|| panic!("{what}: {name} has no parameter -{p}"));
-            assert!(
-                versions.contains(v),
-                "{what}: {name} -{p} does not exist in {v}"
-            );
-            checked += 1;
-        }
-        if cmd == "export-csrgsconfiguration" {
+        if name.eq_ignore_ascii_case("Export-CsRgsConfiguration") {
             assert!(
                 !params
                     .iter()
@@ -287,7 +202,7 @@ fn check_parameters(what: &str, product: Product, src: &str) -> usize {
             );
         }
     }
-    checked
+    common::cmdlets::check_parameters(what, product, src)
 }
 
 #[test]

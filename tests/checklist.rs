@@ -898,3 +898,55 @@ fn rgs_import_waits_for_the_cms_failover_unless_the_cms_was_elsewhere() {
     let dub = checklist_of(&sample("contoso.yaml"), "dub");
     assert!(!step(&dub, 4).contains("Only after step 2 has finished"));
 }
+
+/// Every Lync/SfB cmdlet in every PowerShell block of every checklist, and each parameter written
+/// on it, exists in the product version of the topology (tests/cmdlets.tsv, each row with its
+/// source), for the samples and a topology of each product with every service on.
+#[test]
+fn checklist_cmdlets_and_parameters_exist_for_the_product() {
+    use abc_failover::model::Product;
+    let mut inputs: Vec<Loaded> = common::samples()
+        .iter()
+        .map(|p| common::load_path(p))
+        .collect();
+    for product in ["lync2013", "sfb2015", "sfb2019"] {
+        let chat = if product == "sfb2019" {
+            "false"
+        } else {
+            "true"
+        };
+        inputs.push(common::load_text(&minimal(
+            product,
+            &format!("    hosts_cms: true\n    services:\n      lis: true\n      response_groups: true\n      call_park: true\n      announcements: true\n      persistent_chat_next_hop: {chat}\n    edge_pools: [edge01.contoso.com]\n    branch_appliances: [sba01.contoso.com]\n{POOL_C}"),
+        )));
+    }
+    let mut checked = 0;
+    let mut products = std::collections::BTreeSet::new();
+    for loaded in &inputs {
+        products.insert(format!("{:?}", loaded.topology.product));
+        for (name, bytes) in common::render(loaded) {
+            if !name.ends_with(".md") {
+                continue;
+            }
+            for (line, block) in common::powershell_blocks(&common::text(&bytes)) {
+                checked += common::cmdlets::check_parameters(
+                    &format!("{name} block at line {line}"),
+                    loaded.topology.product,
+                    &block,
+                );
+            }
+        }
+    }
+    assert_eq!(products.len(), 3, "{products:?}");
+    assert!(checked > 300, "only {checked} parameters checked");
+    // The check sees a parameter that a version lacks.
+    let bad = "Update-CsUserData -FileName $f -TargetPoolFqdn $p\n";
+    let r = std::panic::catch_unwind(|| {
+        common::cmdlets::check_parameters("bad", Product::Lync2013, bad)
+    });
+    assert!(r.is_err(), "-TargetPoolFqdn is not in Lync 2013");
+    assert_eq!(
+        common::cmdlets::check_parameters("ok", Product::Sfb2015, bad),
+        2
+    );
+}

@@ -8,7 +8,9 @@ use abc_failover::load::{load_bytes, load_file, Loaded};
 use abc_failover::render::{render_embedded, Artifacts, Renderer, TemplateSet};
 use tree_sitter::{Node, Parser, Tree};
 
+pub mod cmdlets;
 pub mod quotes;
+pub mod structure;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
