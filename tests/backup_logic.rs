@@ -308,3 +308,40 @@ fn sql_backups_are_copy_only_and_verified() {
         assert!(before(backup, verify), "{name}");
     }
 }
+
+/// Two databases whose `.bak` names would collide (same host label, instance names that differ
+/// only in `$`/`#`, names that differ only in case) get distinct files, in the script and in the
+/// checklist's restore commands.
+#[test]
+fn colliding_bak_file_names_are_made_distinct() {
+    let yaml = "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\B'\n  copies: ['\\\\s\\c']\n  sql_backup_path: '\\\\sql.contoso.com\\Bak'\npools:\n  - id: p1\n    fqdn: pool-a.contoso.com\n    file_store: '\\\\fs.contoso.com\\Share'\n    backup_pool:\n      fqdn: pool-b.contoso.com\n    databases:\n      - role: monitoring\n        server: sql.a.contoso.com\n        instance: 'MON$1'\n        names: [LcsCDR, QoEMetrics]\n      - role: archiving\n        server: sql.b.contoso.com\n        instance: 'MON#1'\n        names: [lcscdr, LcsLog]\n      - role: archiving\n        server: sql.c.contoso.com\n        instance: 'MON_1'\n        names: [LCSCDR]\n";
+    let loaded = common::load_text(yaml);
+    let plan = abc_failover::plan::pool_plan(&loaded, &loaded.topology.pools[0]);
+    let files: Vec<&str> = plan
+        .databases
+        .iter()
+        .flat_map(|d| d.bak_files.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "sql_MON_1_LcsCDR.bak",
+            "sql_MON_1_QoEMetrics.bak",
+            "sql_MON_1_lcscdr_2.bak",
+            "sql_MON_1_LcsLog.bak",
+            "sql_MON_1_LCSCDR_3.bak",
+        ]
+    );
+    let artifacts = common::render(&loaded);
+    let src = common::text(&artifacts["p1/backup-p1.ps1"]);
+    for f in &files {
+        assert_eq!(src.matches(&format!("BakFile = '{f}'")).count(), 1, "{f}");
+    }
+    let md = common::text(&artifacts["p1/restore-checklist-p1.md"]);
+    for f in &files {
+        assert!(
+            md.contains(&format!("Databases\\{f}")),
+            "{f} restored from its own file"
+        );
+    }
+}

@@ -950,3 +950,48 @@ fn checklist_cmdlets_and_parameters_exist_for_the_product() {
         2
     );
 }
+
+/// Step 25 runs only for a Standard Edition pool C while pool B hosts the CMS; an Enterprise
+/// pool C never needs it; what is not known yet is a decision at restore time.
+#[test]
+fn step_25_condition_table() {
+    let runs = "Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn $PoolC";
+    for (hosts_cms, edition, expect) in [
+        ("    hosts_cms: true\n", Some("standard"), "runs"),
+        ("    hosts_cms: true\n", Some("enterprise"), "no"),
+        ("    hosts_cms: true\n", None, "decide"),
+        ("    hosts_cms: false\n", Some("standard"), "decide"),
+        ("", Some("standard"), "decide"),
+        ("", Some("enterprise"), "no"),
+    ] {
+        let c = edition.map_or(String::new(), |e| {
+            format!("    replacement_pool:\n      fqdn: pool-c.contoso.com\n      edition: {e}\n")
+        });
+        let md = checklist_of(
+            &common::load_text(&minimal("sfb2015", &format!("{hosts_cms}{c}"))),
+            "p1",
+        );
+        let s25 = step(&md, 25);
+        let case = format!("{hosts_cms:?} {edition:?}");
+        match expect {
+            "runs" => {
+                assert!(code(&s25).contains(runs), "{case}: {s25}");
+                assert!(
+                    !s25.contains("Not needed") && !s25.contains("Decide now"),
+                    "{case}"
+                );
+            }
+            "no" => {
+                assert!(
+                    s25.contains("Not needed for this pool: pool C is an Enterprise Edition pool"),
+                    "{case}: {s25}"
+                );
+                assert!(!s25.contains("Install-CsDatabase"), "{case}");
+            }
+            _ => {
+                assert!(s25.contains("Decide now: "), "{case}: {s25}");
+                assert!(code(&s25).contains(runs), "{case}");
+            }
+        }
+    }
+}
