@@ -995,3 +995,140 @@ fn step_25_condition_table() {
         }
     }
 }
+
+/// P2 takes the newest complete set and P3 fails on any missing or changed file, read from the
+/// blocks' syntax trees: the conditions around each statement, not substrings.
+#[test]
+fn p2_selects_the_newest_complete_set_and_p3_fails_on_any_difference() {
+    use common::structure::{guards, statement};
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let blocks = common::powershell_blocks(&md);
+    let p2 = &blocks
+        .iter()
+        .find(|(_, b)| b.contains("$SetPattern = "))
+        .expect("P2")
+        .1;
+    let tree = common::parse_ps(p2);
+    let root = tree.root_node();
+    let found = statement(
+        root,
+        p2,
+        "$Found += @(Get-ChildItem -LiteralPath $PoolFolder | Where-Object { $_.PSIsContainer -and $_.Name -cmatch $SetPattern -and (Test-Path -LiteralPath (Join-Path $_.FullName 'COMPLETE')) })",
+    );
+    assert_eq!(
+        guards(found, p2),
+        [
+            "foreach ($Location in $Locations)",
+            "if Test-Path -LiteralPath $PoolFolder"
+        ]
+    );
+    statement(
+        root,
+        p2,
+        "$Set = ($Found | Sort-Object -Property Name -Descending | Select-Object -First 1).FullName",
+    );
+    statement(root, p2, "$PoolFolder = Join-Path $Location $Id");
+
+    let p3 = &blocks
+        .iter()
+        .find(|(_, b)| b.contains("$Checked++"))
+        .expect("P3")
+        .1;
+    let tree = common::parse_ps(p3);
+    let root = tree.root_node();
+    let each = "foreach ($Line in [System.IO.File]::ReadAllLines((Join-Path $Set 'SHA256SUMS')))";
+    let changed = common::structure::find_all(root, p3, "pipeline", "$Bad++");
+    assert_eq!(changed.len(), 2);
+    assert_eq!(
+        guards(changed[0], p3),
+        [
+            "not -not $Set",
+            each,
+            "not $Line -notmatch '^([0-9a-fA-F]{64}) [ *](.+)$'",
+            "if -not (Test-Path -LiteralPath $File -PathType Leaf)"
+        ]
+    );
+    assert_eq!(
+        guards(changed[1], p3),
+        [
+            "not -not $Set",
+            each,
+            "not $Line -notmatch '^([0-9a-fA-F]{64}) [ *](.+)$'",
+            "not -not (Test-Path -LiteralPath $File -PathType Leaf)",
+            "if $Actual -ne $Expected"
+        ]
+    );
+    let ok = statement(root, p3, "'Verified ' + $Checked + ' files of ' + $Set");
+    assert_eq!(
+        guards(ok, p3),
+        ["not -not $Set", "not $Bad -gt 0", "not $Checked -eq 0"]
+    );
+    statement(root, p3, "$Expected = $Matches[1].ToLowerInvariant()");
+    statement(
+        root,
+        p3,
+        "$Actual = -join ($Sha.ComputeHash($Stream) | ForEach-Object { $_.ToString('x2') })",
+    );
+}
+
+/// The key command of each step, exactly (name, parameters and values), in its own step and in no
+/// other: a dropped switch, a wrong target pool or a command moved to another step fails here.
+#[test]
+fn key_commands_are_exact_and_in_their_own_step() {
+    use common::structure::{find_all, norm};
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let table: &[(u32, &str)] = &[
+        (2, "Invoke-CsManagementServerFailover -BackupSqlServerFqdn 'sqlbe02.contoso.com' -BackupSqlInstanceName 'RTC' -BackupMirrorSqlServerFqdn 'sqlbe02m.contoso.com' -BackupMirrorSqlInstanceName 'RTC' -Force -Verbose"),
+        (2, "Install-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn 'sqlbe02.contoso.com' -SqlInstanceName 'RTC'"),
+        (3, "Import-CsLisConfiguration -FileName (Join-Path $Set 'Lis\\LisConfiguration.zip')"),
+        (3, "Publish-CsLisConfiguration"),
+        (4, "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolB) -FileName (Join-Path $Set 'ResponseGroups\\RgsConfiguration.zip') -ReplaceExistingRgsSettings"),
+        (7, "Invoke-CsPoolFailover -PoolFqdn $PoolA -DisasterMode -Verbose"),
+        (9, "Move-CsUser -Target $PoolC -Force"),
+        (10, "Move-CsConferenceDirectory -Identity $Directory.Identity -TargetPool $PoolC -Force"),
+        (11, "Move-CsApplicationEndpoint -Identity $Number.PrimaryUri -TargetApplicationPool $PoolC -Force"),
+        (13, "Import-CsUserData -PoolFqdn $PoolC -FileName $UserDataFromB"),
+        (14, "Set-CsCallParkServiceMusicOnHoldFile -Service ('ApplicationServer:' + $PoolC) -Content ([System.IO.File]::ReadAllBytes($MohFiles[0].FullName))"),
+        (16, "Export-CsRgsConfiguration -Source ('service:ApplicationServer:' + $PoolB) -Owner ('service:ApplicationServer:' + $PoolA) -FileName $RgsStep16"),
+        (17, "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolC) -OverwriteOwner -FileName $RgsStep16 -ReplaceExistingRgsSettings"),
+        (19, "Export-CsRgsConfiguration -Source ('service:ApplicationServer:' + $PoolB) -Owner ('service:ApplicationServer:' + $PoolA) -FileName $RgsStep19 -RemoveExportedConfiguration"),
+        (21, "Remove-CsUserStoreBackupData -PoolFqdn $PoolB -Verbose"),
+        (26, "Invoke-CsBackupServiceSync -PoolFqdn $PoolC"),
+        (26, "Invoke-CsBackupServiceSync -PoolFqdn $PoolB"),
+        (27, "Convert-CsUserData -InputFile $UserDataFromB -OutputFile $UserData2010 -TargetVersion Lync2010"),
+        (27, "Update-CsUserData -FileName $UserData2010 -UserFilter $Sip"),
+    ];
+    let steps: Vec<(u32, String)> = (1..=29).map(|n| (n, code(&step(&md, n)))).collect();
+    for (n, wanted) in table {
+        let name = wanted.split(' ').next().unwrap();
+        for (m, src) in &steps {
+            let tree = common::parse_ps(src);
+            let hits = find_all(tree.root_node(), src, "command", wanted);
+            if m == n {
+                assert!(!hits.is_empty(), "step {n} lacks `{wanted}`");
+            } else {
+                assert!(
+                    hits.is_empty(),
+                    "`{wanted}` is in step {m}, not only in step {n}"
+                );
+            }
+            // The same cmdlet with other parameters in the same step would be a second, wrong call.
+            if m == n {
+                let all: Vec<String> = common::cmdlets::commands(src)
+                    .into_iter()
+                    .filter(|(c, _)| c == name)
+                    .map(|(c, p)| format!("{c} {}", p.join(" ")))
+                    .collect();
+                let wanted_params: Vec<&str> = wanted
+                    .split(' ')
+                    .filter_map(|w| w.strip_prefix('-'))
+                    .collect();
+                assert!(
+                    all.iter()
+                        .any(|a| norm(a) == norm(&format!("{name} {}", wanted_params.join(" ")))),
+                    "step {n}: {all:?}"
+                );
+            }
+        }
+    }
+}
