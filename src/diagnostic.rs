@@ -155,7 +155,7 @@ pub fn shown(value: &str) -> String {
         .chars()
         .take(SHOWN_CHARS)
         .map(|c| {
-            if crate::validate::is_forbidden_control(c) {
+            if crate::text::is_forbidden_control(c) {
                 '\u{FFFD}'
             } else {
                 c

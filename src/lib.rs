@@ -13,5 +13,6 @@ pub mod product;
 pub mod render;
 pub mod schema;
 pub mod starter;
+pub mod text;
 pub mod validate;
 pub mod yaml;

@@ -5,19 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Pos, Problem};
 use crate::model::{DbRole, Product, Topology};
+use crate::text::is_forbidden_control;
 use crate::yaml::{Node, Seg};
 
 /// Characters Windows forbids in paths, plus those this tool refuses because they reach native
 /// programs (`"`) or are wildcards (`?`, `*`).
 const PATH_FORBIDDEN: &[char] = &['<', '>', '"', '|', '?', '*'];
-
-/// Control and invisible direction-changing characters refused in every free-text value.
-pub fn is_forbidden_control(c: char) -> bool {
-    c.is_control() // C0, DEL, C1 (includes U+0085)
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{FEFF}')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
-}
 
 fn describe_char(c: char) -> String {
     if c.is_control() || is_forbidden_control(c) {

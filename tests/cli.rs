@@ -607,7 +607,6 @@ fn a_misspelt_override_is_trouble_that_names_the_real_file() {
 fn a_broken_custom_template_is_trouble_with_a_location() {
     let tmp = tempfile::tempdir().unwrap();
     let tdir = tmp.path().join("templates");
-    std::fs::create_dir(&tdir).unwrap();
     std::fs::create_dir_all(tdir.join("backup")).unwrap();
     let layout = tdir.join("backup/layout.ps1.tera");
     std::fs::write(&layout, "# first line\n$x = {{ pool_a.fqdn }\n").unwrap();
