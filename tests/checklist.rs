@@ -1132,3 +1132,49 @@ fn key_commands_are_exact_and_in_their_own_step() {
         }
     }
 }
+
+/// The values that differ by product, where they are used: the Management Shell module and its
+/// fallback in the backup script, the mirror database type of the CMS in step 2's block.
+#[test]
+fn product_specific_values_are_used_where_they_matter() {
+    let mirror = "      mirror:\n        server: sql-bm.contoso.com\n        instance: RTC\n";
+    for (product, module, fallback, db_type) in [
+        ("lync2013", "Lync", "SkypeForBusiness", "CMS"),
+        ("sfb2015", "SkypeForBusiness", "Lync", "CentralMgmt"),
+        ("sfb2019", "SkypeForBusiness", "Lync", "CentralMgmt"),
+    ] {
+        // The mirror belongs to backup_pool, after its backend.
+        let yaml = minimal(product, "    hosts_cms: true\n").replacen(
+            "        instance: RTC\n",
+            &format!("        instance: RTC\n{mirror}"),
+            1,
+        );
+        let loaded = common::load_text(&yaml);
+        let artifacts = common::render(&loaded);
+        let script = common::text(&artifacts["p1/backup-p1.ps1"]);
+        assert!(
+            script.contains(&format!("\n$ModuleName = '{module}'\n")),
+            "{product}"
+        );
+        assert!(
+            script.contains(&format!("\n$ModuleFallback = '{fallback}'")),
+            "{product}"
+        );
+        assert!(
+            script.contains("Import-Module -Name $ModuleName"),
+            "{product}"
+        );
+        let md = checklist_of(&loaded, "p1");
+        let s2 = code(&step(&md, 2));
+        assert!(
+            s2.contains(&format!(
+                "Get-CsDatabaseMirrorState -DatabaseType '{db_type}' -PoolFqdn $PoolB"
+            )),
+            "{product}: {s2}"
+        );
+        assert!(
+            s2.contains("-BackupMirrorSqlServerFqdn 'sql-bm.contoso.com'"),
+            "{product}"
+        );
+    }
+}
