@@ -134,7 +134,18 @@ fn assert_error_at(r: &Run, (line, col): (usize, usize), words: &[&str], help: O
         );
     };
     if let Some(h) = help {
-        let next = lines.get(i + 1).copied().unwrap_or("");
+        // The source line and its caret (`  |`, `12 |   key: value`, `   |       ^^^^`) come first.
+        let is_snippet = |l: &str| {
+            let gutter = l
+                .trim_start()
+                .trim_start_matches(|c: char| c.is_ascii_digit());
+            gutter.starts_with(" |") || gutter.starts_with('|')
+        };
+        let next = lines[i + 1..]
+            .iter()
+            .copied()
+            .find(|l| !is_snippet(l))
+            .unwrap_or("");
         assert!(
             next.starts_with("  help: ") && next.contains(h),
             "expected a help line with {h:?} after {:?}; stderr:\n{}",
@@ -1326,6 +1337,41 @@ fn a_pool_id_that_windows_reserves_is_refused() {
     }
     let y = base_with("id: se1", "id: com0");
     assert_eq!(validate_text(&y, &[]).code, 0);
+}
+
+#[test]
+fn an_error_shows_its_source_line_with_a_caret_under_the_value() {
+    let yaml = BASE.replace(
+        "fqdn: sfbse02.litwareinc.com",
+        "fqdn: 'sfbse02..litwareinc.com'  # pool B",
+    );
+    let r = validate_text(&yaml, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (line, col) = pos_of_nth(&yaml, "'sfbse02..", 0);
+    let first = format!("{}:{line}:{col}: error: ", r.shown);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(&first))
+        .unwrap_or_else(|| panic!("no error at {line}:{col}:\n{}", r.stderr));
+    let gutter = " ".repeat(line.to_string().len());
+    assert_eq!(
+        lines[i + 1..i + 4],
+        [
+            format!("{gutter} |"),
+            format!("{line} |       fqdn: 'sfbse02..litwareinc.com'  # pool B"),
+            format!(
+                "{gutter} | {}{}",
+                " ".repeat(col - 1),
+                "^".repeat("'sfbse02..litwareinc.com'".len())
+            ),
+        ],
+        "{}",
+        r.stderr
+    );
+    // Machine-readable output stays one object per problem, without the picture.
+    let j = validate_text(&yaml, &["--format", "json"]);
+    assert!(!j.stdout.contains('^'), "{}", j.stdout);
 }
 
 #[test]
