@@ -174,3 +174,13 @@ fn comment_text_keeps_only_the_safe_characters() {
         "one replacement per character, not per byte"
     );
 }
+
+/// Validation refuses line breaks in every value, but `md_text` still never lets one through:
+/// each becomes a space (a line break would end a list item or a table row). Kills the
+/// cargo-mutants mutant that deletes that match arm.
+#[test]
+fn md_text_turns_line_breaks_into_spaces() {
+    use abc_failover::escape::{md_code, md_text};
+    assert_eq!(md_text("a\r\nb\nc\rd"), "a  b c d");
+    assert_eq!(md_code("x\ny"), "x y");
+}
