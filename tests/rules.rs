@@ -231,3 +231,35 @@ fn set_names_written_are_set_names_recognised() {
         assert!(!re.is_match(not), "{not:?}");
     }
 }
+
+/// The FQDN and pool id rules at their boundaries (each off-by-one is a different answer).
+#[test]
+fn fqdn_and_pool_id_boundaries() {
+    use abc_failover::validate::{fqdn_problem, is_pool_id};
+    let label = |n: usize| "a".repeat(n);
+    // 253 characters in all is the limit: 4 labels of 62 and one of 1, joined by dots.
+    let fqdn_253 = format!("{}.{}.{}.{}.b", label(62), label(62), label(62), label(62));
+    assert_eq!(fqdn_253.len(), 253);
+    assert_eq!(fqdn_problem(&fqdn_253), None);
+    assert!(fqdn_problem(&format!("{fqdn_253}b")).is_some());
+    assert_eq!(fqdn_problem(&format!("{}.contoso.com", label(63))), None);
+    assert!(fqdn_problem(&format!("{}.contoso.com", label(64))).is_some());
+    assert_eq!(fqdn_problem("a.b"), None);
+    for bad in [
+        "a", "", "a..b", ".a.b", "a.b.", "-a.b", "a-.b", "a_b.c", "a b.c", "é.com", "a.b/",
+    ] {
+        assert!(fqdn_problem(bad).is_some(), "{bad:?}");
+    }
+    assert_eq!(fqdn_problem("a-b.c-d.e"), None);
+    assert_eq!(fqdn_problem("XN--BCHER-KVA.example"), None);
+
+    assert!(is_pool_id(&label(32)) && !is_pool_id(&label(33)) && !is_pool_id(""));
+    for ok in ["a", "red", "pool-1", "0", "com0", "lpt", "com10", "conx"] {
+        assert!(is_pool_id(ok), "{ok}");
+    }
+    for bad in [
+        "Red", "a_b", "a.b", "a b", "é", "con", "nul", "prn", "aux", "com1", "com9", "lpt1", "lpt9",
+    ] {
+        assert!(!is_pool_id(bad), "{bad}");
+    }
+}
