@@ -184,3 +184,17 @@ fn md_text_turns_line_breaks_into_spaces() {
     assert_eq!(md_text("a\r\nb\nc\rd"), "a  b c d");
     assert_eq!(md_code("x\ny"), "x y");
 }
+
+/// `md_code` falls back to escaped text where a code span cannot work: a `|` (a GFM table cell
+/// splits on it even inside a code span), an empty value (an empty span is two backticks), a line
+/// break. Kills two cargo-mutants mutants of that condition.
+#[test]
+fn md_code_falls_back_to_text_where_a_span_cannot_work() {
+    use abc_failover::escape::md_code;
+    assert_eq!(md_code("a|b"), "a\\|b");
+    assert_eq!(md_code("|"), "\\|");
+    assert_eq!(md_code(""), "");
+    assert_eq!(md_code("D:\\x"), "`D:\\x`");
+    assert_eq!(md_code("a`b"), "``a`b``");
+    assert_eq!(md_code("`a"), "`` `a ``");
+}
