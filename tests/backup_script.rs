@@ -49,6 +49,9 @@ fn expected_commands(pool: &Pool) -> BTreeSet<String> {
         "Get-CsCommonAreaPhone",
         "Get-CsAnalogDevice",
         "Get-CsExUmContact",
+        "Get-CsSimpleUrlConfiguration",
+        "Get-CsCertificate",
+        "Get-CsTrunk",
     ];
     let s = &pool.services;
     if s.lis {

@@ -66,6 +66,17 @@ fn type_words(root: &Value, v: &Value) -> String {
         return format!("one of {}", names.join(", "));
     }
     if let Some(one) = v.get("oneOf").and_then(Value::as_array) {
+        // An enum whose values have their own descriptions (notify.when).
+        if one
+            .iter()
+            .all(|o| o["type"] == "string" && o["const"].is_string())
+        {
+            let names: Vec<String> = one
+                .iter()
+                .map(|o| format!("`{}`", o["const"].as_str().unwrap()))
+                .collect();
+            return format!("one of {}", names.join(", "));
+        }
         // hosts_cms: a boolean or the one string `unknown`.
         assert_eq!(one.len(), 2, "{v}");
         assert_eq!(one[0]["type"], "boolean", "{v}");

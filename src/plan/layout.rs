@@ -27,6 +27,8 @@ pub struct SetLayout {
     pub unassigned_numbers_csv: &'static str,
     pub user_data_zip: &'static str,
     pub cms_location_csv: &'static str,
+    /// The published topology (`Get-CsTopology -AsXml`), read by `abc-failover import`.
+    pub topology_xml: &'static str,
     pub backup_relationship_csv: &'static str,
     pub app_server_service_csv: &'static str,
     pub conference_directories_csv: &'static str,
@@ -37,6 +39,18 @@ pub struct SetLayout {
     pub common_area_phones_csv: &'static str,
     pub analog_devices_csv: &'static str,
     pub exum_contacts_csv: &'static str,
+    /// Simple URLs (meet, dialin, admin) of every simple URL configuration, one row per URL.
+    pub simple_urls_csv: &'static str,
+    /// Pool A's web services (`Get-CsService -WebServer -PoolFqdn`): internal/external FQDNs.
+    pub web_services_csv: &'static str,
+    /// Lync certificates of the Front End the backup runs on (never private keys).
+    pub certificates_csv: &'static str,
+    /// SIP trunks (`Get-CsTrunk`), PSTN gateways and Mediation Server services.
+    pub trunks_csv: &'static str,
+    pub pstn_gateways_csv: &'static str,
+    pub mediation_servers_csv: &'static str,
+    /// Edge services with their next hop (`Get-CsService -EdgeServer`).
+    pub edge_servers_csv: &'static str,
     /// Folder inside the set that receives a copy of the verified `.bak` files.
     pub databases_dir: &'static str,
     pub sums: &'static str,
@@ -61,6 +75,7 @@ pub const LAYOUT: SetLayout = SetLayout {
     unassigned_numbers_csv: "Announcements\\UnassignedNumbers.csv",
     user_data_zip: "UserData\\UserData.zip",
     cms_location_csv: "Inventory\\CmsLocation.csv",
+    topology_xml: "Inventory\\Topology.xml",
     backup_relationship_csv: "Inventory\\PoolBackupRelationship.csv",
     app_server_service_csv: "Inventory\\ApplicationServerService.csv",
     conference_directories_csv: "Inventory\\ConferenceDirectories.csv",
@@ -70,6 +85,13 @@ pub const LAYOUT: SetLayout = SetLayout {
     common_area_phones_csv: "Inventory\\CommonAreaPhones.csv",
     analog_devices_csv: "Inventory\\AnalogDevices.csv",
     exum_contacts_csv: "Inventory\\ExUmContacts.csv",
+    simple_urls_csv: "Inventory\\SimpleUrls.csv",
+    web_services_csv: "Inventory\\WebServices.csv",
+    certificates_csv: "Inventory\\Certificates.csv",
+    trunks_csv: "Inventory\\Trunks.csv",
+    pstn_gateways_csv: "Inventory\\PstnGateways.csv",
+    mediation_servers_csv: "Inventory\\MediationServers.csv",
+    edge_servers_csv: "Inventory\\EdgeServers.csv",
     databases_dir: "Databases",
     sums: "SHA256SUMS",
     manifest: "manifest.json",

@@ -9,7 +9,9 @@ mod backup;
 mod layout;
 mod runbook;
 
-pub use backup::{BackupPlan, BackupStep, BackupStepDef, DatabasePlan, BACKUP_STEPS};
+pub use backup::{
+    BackupPlan, BackupStep, BackupStepDef, DatabasePlan, NotifyPlan, TaskPlan, BACKUP_STEPS,
+};
 pub use layout::{SetLayout, LAYOUT};
 pub use runbook::{Condition, MissingValue, RunbookPlan, SqlArgs};
 
@@ -46,6 +48,8 @@ pub struct PoolBPlan {
     /// Pool B's id when it is itself described (its own backup script and checklist exist).
     pub id: Option<String>,
     pub backend: Option<SqlPlan>,
+    /// The back end is not in the topology but follows from pool A being Standard Edition.
+    pub backend_derived: bool,
     pub mirror: Option<SqlPlan>,
 }
 
@@ -75,6 +79,8 @@ pub struct PoolPlan {
     pub branch_appliances: Vec<String>,
     pub databases: Vec<DatabasePlan>,
     pub backup: BackupPlan,
+    /// The email report; None: the script sends no mail (and has no mail code).
+    pub notify: Option<NotifyPlan>,
     pub backup_steps: Vec<BackupStep>,
     pub layout: SetLayout,
     /// The topology's path and service id rules, for the script's run-time checks.
@@ -183,7 +189,8 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
         edge_pools: pool.edge_pools.clone(),
         rgs_audio_sources: pool.rgs_audio_sources.clone(),
         branch_appliances: pool.branch_appliances.clone(),
-        backup: backup::backup_plan(&t.backup),
+        backup: backup::backup_plan(&t.backup, &id),
+        notify: t.notify.as_ref().map(backup::notify_plan),
         backup_steps: backup::backup_steps(pool),
         layout: LAYOUT,
         rules: crate::validate::SCRIPT_RULES,
@@ -211,13 +218,31 @@ fn pool_a(pool: &Pool) -> PoolAPlan {
     }
 }
 
+/// Pool B's back end: the topology's, or, when pool A is a Standard Edition server (so pool B
+/// is one too), the local SQL Server Express instance `rtc` on pool B itself.
+pub(crate) fn pool_b_backend(pool: &Pool) -> Option<SqlRef> {
+    let b = &pool.backup_pool;
+    match (&b.backend, pool.edition) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Edition::Standard) => Some(SqlRef {
+            server: b.fqdn.clone(),
+            instance: Some(STANDARD_BACKEND_INSTANCE.to_string()),
+        }),
+        (None, Edition::Enterprise) => None,
+    }
+}
+
+/// The SQL Server Express instance of a Standard Edition server's back end.
+pub const STANDARD_BACKEND_INSTANCE: &str = "rtc";
+
 fn pool_b(ctx: &PoolCtx) -> PoolBPlan {
     let b = &ctx.pool.backup_pool;
     PoolBPlan {
         fqdn: b.fqdn.clone(),
         edition: ctx.partner.map(|p| p.edition),
         id: ctx.partner.map(Pool::effective_id),
-        backend: b.backend.as_ref().map(sql),
+        backend: pool_b_backend(ctx.pool).as_ref().map(sql),
+        backend_derived: b.backend.is_none() && ctx.pool.edition == Edition::Standard,
         mirror: b.mirror.as_ref().map(sql),
     }
 }

@@ -21,7 +21,10 @@
     UserData: Export-CsUserData of pool A (B8), an independent copy of contacts and meetings.
     Inventory: CSV files of the pool A identities the restore checklist reads (B12): CMS location,
         pool pairing, conference directories, dial-in access numbers, users of pool A and of its
-        branch appliances, common area phones, analog devices and Exchange UM contacts.
+        branch appliances, common area phones, analog devices and Exchange UM contacts; for the
+        DNS, certificate, PSTN and Edge blocks: simple URLs, pool A's web services, the Lync
+        certificates of this server (thumbprint, subject, names, expiry, use; never private
+        keys), trunks, PSTN gateways, Mediation Server services and Edge services.
     Manifest: SHA256SUMS (readable by sha256sum -c) and manifest.json with each step's status.
     Copies: robocopy of the set to every CopyTo location, each copy re-hashed against SHA256SUMS.
     Complete: the COMPLETE marker, written last and only when every step succeeded.
@@ -45,6 +48,28 @@
 .PARAMETER NoPrune
     Do not remove any old set.
 
+.PARAMETER RegisterTask
+    Creates or updates this pool's scheduled task instead of running a backup: the task
+    "abc-failover backup <pool id>" ($TaskName) in the root folder of Task Scheduler, daily at
+    backup.schedule of the topology ($TaskTime, local time, default 02:30),
+    as the group managed service account from the topology (backup.run_as), with the highest
+    privileges. The gMSA needs Windows Server 2012 or later, this server among the principals
+    allowed to retrieve its password, membership of RTCUniversalServerAdmins, and the right to
+    log on as a batch job.
+    It runs this very file:
+    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
+    so register it from the file's final place: a local folder or a UNC path, not a mapped
+    drive, and no [ ] % or double quote in the path (refused). Re-running it updates the same
+    task. Works on Windows Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With
+    -WhatIf it prints the exact task definition (XML) and registers nothing; otherwise it reads
+    the task back and prints its account, command and next run time. Needs an elevated
+    PowerShell. No password is asked for, passed or stored. Exit code 0 done, 2 not done. A
+    start missed while the server was off runs as soon as it is back.
+
+.PARAMETER UnregisterTask
+    Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+    Needs an elevated PowerShell: an ordinary one may not see the task at all, and says so.
+
 .EXAMPLE
     .\<this script>.ps1 -Verbose
     A manual run with progress details.
@@ -54,8 +79,12 @@
     Shows what each step would do. Writes nothing: no set folder, no log, no event.
 
 .EXAMPLE
-    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File C:\Scripts\<this script>.ps1
-    The command line of the scheduled task.
+    .\<this script>.ps1 -RegisterTask -WhatIf
+    Shows the scheduled task it would create or update, changes nothing.
+
+.EXAMPLE
+    .\<this script>.ps1 -RegisterTask
+    Creates or updates the scheduled task and prints its next run time.
 
 .NOTES
     Run as a member of RTCUniversalServerAdmins on a Front End server of pool A.
@@ -67,6 +96,11 @@
     Event log: source abc-failover in the Application log; event 1000 success, 1001 some step
     failed or was skipped, 1002 nothing could run. The source is registered on the first run,
     which needs an elevated run (the task as SYSTEM is); without it the run only warns.
+    Email: after each run (never under -WhatIf) a plain-text report goes to the notify: recipients
+    of the topology; its subject starts with FAILED, COMPLETE with warnings or COMPLETE.
+    No attachment, no password: without use_ssl the task account's Windows authentication is
+    offered, with use_ssl the relay must accept the mail anonymously. A mail that cannot be sent
+    is a warning in the log and the event only.
     Exit codes: 0 every step succeeded, 1 some step failed or was skipped (the set is not
     complete, unless only Prune failed), 2 nothing could run (module, lock or set folder).
 #>
@@ -92,7 +126,11 @@ param(
     [ValidateSet('Cms', 'ResponseGroups', 'CallPark', 'UserData', 'Inventory', 'Manifest', 'Copies', 'Complete', 'Prune')]
     [string[]]$Skip = @(),
 
-    [switch]$NoPrune
+    [switch]$NoPrune,
+
+    [switch]$RegisterTask,
+
+    [switch]$UnregisterTask
 )
 
 Set-StrictMode -Version 2.0
@@ -131,6 +169,24 @@ $StepTable = @(
     @{ Number = 8; Name = 'Complete'; Title = 'COMPLETE marker'; Items = '' }
     @{ Number = 9; Name = 'Prune'; Title = 'Retention'; Items = '' }
 )
+# The scheduled task (-RegisterTask, -UnregisterTask): one per pool, daily at local time.
+$TaskName = 'abc-failover backup dub'
+$TaskTime = '01:45'
+$TaskHour = 1
+$TaskMinute = 45
+# A group managed service account: Windows keeps its password, the task never holds one.
+$TaskRunAs = 'CONTOSO\svc-lyncbak$'
+# The email report after each run (notify: in the topology); no password anywhere.
+$NotifySmtpServer = 'smtp.contoso.com'
+$NotifyPort = 25
+$NotifyUseSsl = $false
+$NotifyFrom = 'lync-backup@contoso.com'
+$NotifyTo = @(
+    'lync-admins@contoso.com'
+    'dr-team@contoso.com'
+)
+# notify.when: always sends after every run; failure unless the run is COMPLETE without warnings.
+$NotifyAlways = $true
 
 # The topology's rules for a folder path (D:\Folder or \\server\share\folder, no trailing \, no
 # / or :, no folder name ending with a space or a dot) and for a service id, checked with -cmatch.
@@ -166,6 +222,13 @@ $BranchUsersCsvPrefix = 'Inventory\BranchUsers-'
 $CommonAreaPhonesCsv = 'Inventory\CommonAreaPhones.csv'
 $AnalogDevicesCsv = 'Inventory\AnalogDevices.csv'
 $ExUmContactsCsv = 'Inventory\ExUmContacts.csv'
+$SimpleUrlsCsv = 'Inventory\SimpleUrls.csv'
+$WebServicesCsv = 'Inventory\WebServices.csv'
+$CertificatesCsv = 'Inventory\Certificates.csv'
+$TrunksCsv = 'Inventory\Trunks.csv'
+$PstnGatewaysCsv = 'Inventory\PstnGateways.csv'
+$MediationServersCsv = 'Inventory\MediationServers.csv'
+$EdgeServersCsv = 'Inventory\EdgeServers.csv'
 $DatabasesDir = 'Databases'
 $SumsName = 'SHA256SUMS'
 $ManifestName = 'manifest.json'
@@ -189,6 +252,8 @@ $script:KnownFiles = @{}
 $script:Sums = New-Object System.Collections.ArrayList
 $script:CopyResults = New-Object System.Collections.ArrayList
 $script:SetComplete = $false
+# Warnings the run reports (in the log, the event and the email report).
+$script:Warnings = New-Object System.Collections.ArrayList
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -540,6 +605,354 @@ function Write-RunEvent {
     }
 }
 
+function Get-BackupTaskArguments {
+    # The arguments of the task's action: this very file after -File, in double quotes, so a
+    # path with spaces stays one argument (a Windows path cannot contain a double quote).
+    param([string]$ScriptPath)
+    return '-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "' + $ScriptPath + '"'
+}
+
+function Test-BackupTaskScriptPath {
+    # Why the task cannot run this file from where it is, or $null when it can.
+    param([string]$ScriptPath)
+    if ([string]::IsNullOrEmpty($ScriptPath)) {
+        return 'The script path is unknown: run the script file itself (not pasted or dot-sourced) with -RegisterTask.'
+    }
+    if (-not (Test-FolderPath -Path $ScriptPath)) {
+        return ('The task can only run a script with an absolute path (D:\Folder\file.ps1 or \\server\share\file.ps1): ' + $ScriptPath)
+    }
+    if ($ScriptPath.IndexOf([char]34) -ge 0 -or $ScriptPath.IndexOf([char]37) -ge 0) {
+        # A double quote would end the quoted argument, and %NAME% may be expanded as an
+        # environment variable; neither is worth the risk in the one argument that matters.
+        return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
+    }
+    if ($ScriptPath.IndexOf([char]91) -ge 0 -or $ScriptPath.IndexOf([char]93) -ge 0) {
+        # Windows PowerShell reads the path after -File as a wildcard pattern: with [ or ] in
+        # it the task would fail to start the script, or start another file that matches.
+        return ('The script path contains [ or ], which powershell.exe -File reads as a wildcard; move the script to a folder without them: ' + $ScriptPath)
+    }
+    if ($ScriptPath -match '^[A-Za-z]:') {
+        $drive = New-Object System.IO.DriveInfo -ArgumentList ($ScriptPath.Substring(0, 1))
+        if ($drive.DriveType -eq [System.IO.DriveType]::Network) {
+            return ('The script is on the mapped network drive ' + $drive.Name + ', which the task account does not see; copy it to a local folder or register it from its UNC path: ' + $ScriptPath)
+        }
+    }
+    return $null
+}
+
+function New-BackupTaskDefinition {
+    # The task definition, built in memory only: registering it is the caller's decision.
+    param($Service, [string]$ScriptPath)
+    $definition = $Service.NewTask(0)
+    $definition.RegistrationInfo.Description = 'ABC failover backup of pool ' + $PoolFqdn + ' (generated by abc-failover): ' + $ScriptPath
+    $definition.Settings.Enabled = $true
+    # A start missed while the server was down runs as soon as it is back.
+    $definition.Settings.StartWhenAvailable = $true
+    # TASK_INSTANCES_IGNORE_NEW: a run still in progress is never doubled.
+    $definition.Settings.MultipleInstances = 2
+    $definition.Settings.ExecutionTimeLimit = 'PT23H'
+    $definition.Settings.DisallowStartIfOnBatteries = $false
+    $definition.Settings.StopIfGoingOnBatteries = $false
+    # TASK_RUNLEVEL_HIGHEST: the event source and the exports need an elevated token.
+    $definition.Principal.RunLevel = 1
+    if ($null -eq $TaskRunAs) {
+        $definition.Principal.UserId = 'SYSTEM'
+        # TASK_LOGON_SERVICE_ACCOUNT
+        $definition.Principal.LogonType = 5
+    }
+    else {
+        $definition.Principal.UserId = $TaskRunAs
+        # TASK_LOGON_PASSWORD without a password: Windows fetches a gMSA's password itself.
+        $definition.Principal.LogonType = 1
+    }
+    # TASK_TRIGGER_DAILY, first at the next HH:MM to come (local time, no time zone), so that
+    # registering never counts as a missed start.
+    $now = [DateTime]::Now
+    $start = $now.Date.AddHours($TaskHour).AddMinutes($TaskMinute)
+    if ($start -le $now) {
+        $start = $start.AddDays(1)
+    }
+    $trigger = $definition.Triggers.Create(2)
+    $trigger.StartBoundary = $start.ToString('yyyy-MM-ddTHH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
+    $trigger.DaysInterval = 1
+    $trigger.Enabled = $true
+    # TASK_ACTION_EXEC: the program and its arguments are separate properties, so no command
+    # line is parsed twice. The 64-bit powershell.exe (Task Scheduler is a 64-bit service).
+    $action = $definition.Actions.Create(0)
+    $action.Path = $env:SystemRoot + '\System32\WindowsPowerShell\v1.0\powershell.exe'
+    $action.Arguments = Get-BackupTaskArguments -ScriptPath $ScriptPath
+    return $definition
+}
+
+function Get-BackupTask {
+    # The registered task of this pool, or $null when Task Scheduler says there is none. Any
+    # other failure (access denied to a PowerShell that is not elevated, the service stopped) is
+    # thrown: "there is no task" must be true when it is said.
+    param($Folder)
+    try {
+        return $Folder.GetTask($TaskName)
+    }
+    catch {
+        # 0x80070002 (ERROR_FILE_NOT_FOUND), however the COM call's failure is wrapped.
+        $exception = $_.Exception
+        while ($null -ne $exception) {
+            if ($exception -is [System.IO.FileNotFoundException] -or ($exception -is [System.Runtime.InteropServices.COMException] -and $exception.ErrorCode -eq -2147024894) -or $exception.Message -match '0x80070002') {
+                Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
+                return $null
+            }
+            $exception = $exception.InnerException
+        }
+        throw
+    }
+}
+
+function Test-BackupTaskElevated {
+    # True in an elevated PowerShell (under UAC an administrator's ordinary one is not).
+    $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
+    return $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
+}
+
+function Invoke-BackupTaskMode {
+    # -RegisterTask / -UnregisterTask: creates, updates or removes this pool's scheduled task
+    # through the Task Scheduler COM API (Windows Server 2008 R2 and later), then reads it back.
+    # Sets $script:TaskExitCode: 0 done (or only shown, under -WhatIf), 2 not done.
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string]$ScriptPath, [string[]]$BoundNames)
+    $script:TaskExitCode = 2
+    try {
+        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
+        foreach ($name in $BoundNames) {
+            if ($allowed -notcontains $name) {
+                throw ('-' + $name + ' cannot be combined with -RegisterTask or -UnregisterTask: the task runs this script without parameters, with the values from the topology.')
+            }
+        }
+        if ($RegisterTask -and $UnregisterTask) {
+            throw 'Use -RegisterTask or -UnregisterTask, not both.'
+        }
+        $service = New-Object -ComObject Schedule.Service
+        $service.Connect()
+        $folder = $service.GetFolder('\')
+        $existing = Get-BackupTask -Folder $folder
+
+        if ($UnregisterTask) {
+            if ($null -eq $existing) {
+                if (-not (Test-BackupTaskElevated)) {
+                    throw ('No task ' + $TaskName + ' is visible to this PowerShell, which is not elevated (a task registered by an administrator may be hidden from it); run it again as administrator.')
+                }
+                Write-Output ('There is no scheduled task ' + $TaskName + '; nothing to remove.')
+                $script:TaskExitCode = 0
+                return
+            }
+            if ($PSCmdlet.ShouldProcess($TaskName, 'Remove scheduled task')) {
+                $folder.DeleteTask($TaskName, 0)
+                if ($null -ne (Get-BackupTask -Folder $folder)) {
+                    throw ('The task ' + $TaskName + ' is still registered after removing it.')
+                }
+                Write-Output ('Removed the scheduled task ' + $TaskName + '.')
+            }
+            $script:TaskExitCode = 0
+            return
+        }
+
+        $why = Test-BackupTaskScriptPath -ScriptPath $ScriptPath
+        if ($null -ne $why) {
+            throw $why
+        }
+        if ($null -ne $TaskRunAs -and [Environment]::OSVersion.Version -lt (New-Object System.Version -ArgumentList 6, 2)) {
+            throw ('The task account ' + $TaskRunAs + ' is a group managed service account, which needs Windows Server 2012 or later; on this server leave backup.run_as out of the topology (the task then runs as SYSTEM).')
+        }
+        $definition = New-BackupTaskDefinition -Service $service -ScriptPath $ScriptPath
+        $verb = 'Create'
+        if ($null -ne $existing) {
+            $verb = 'Update'
+        }
+        if (-not $PSCmdlet.ShouldProcess($TaskName, $verb + ' scheduled task')) {
+            # -WhatIf: the exact definition Task Scheduler would receive; nothing registered.
+            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered: -WhatIf, or not confirmed):')
+            Write-Output $definition.XmlText
+            $script:TaskExitCode = 0
+            return
+        }
+        if (-not (Test-BackupTaskElevated)) {
+            throw 'Registering the task needs an elevated PowerShell (Run as administrator).'
+        }
+        # TASK_CREATE_OR_UPDATE: one task per pool; a second run updates it. No password, ever.
+        if ($null -eq $TaskRunAs) {
+            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, 'SYSTEM', $null, 5)
+        }
+        else {
+            try {
+                [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            }
+            catch {
+                throw ('Task Scheduler did not accept the group managed service account ' + $TaskRunAs + ' without a password; is this server among the principals allowed to retrieve its password, and may it log on as a batch job? ' + $_.Exception.Message)
+            }
+        }
+
+        # Read the task back from Task Scheduler, not from what was sent.
+        $task = Get-BackupTask -Folder $folder
+        if ($null -eq $task) {
+            throw ('The task ' + $TaskName + ' is not registered after registering it.')
+        }
+        $expected = Get-BackupTaskArguments -ScriptPath $ScriptPath
+        $actions = @(foreach ($a in $task.Definition.Actions) { $a })
+        if ($actions.Count -ne 1 -or $actions[0].Arguments -ne $expected) {
+            throw ('The registered task ' + $TaskName + ' does not run this file as expected.')
+        }
+        $next = [DateTime]$task.NextRunTime
+        $nextText = 'none'
+        if ($next.Year -ge 2000) {
+            $nextText = $next.ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture) + ' (local time)'
+        }
+        Write-Output ($verb + 'd the scheduled task ' + $task.Path)
+        Write-Output ('  runs as:  ' + $task.Definition.Principal.UserId)
+        Write-Output ('  daily at: ' + $TaskTime + ' local time')
+        Write-Output ('  command:  ' + $actions[0].Path + ' ' + $actions[0].Arguments)
+        Write-Output ('  enabled:  ' + $task.Enabled)
+        Write-Output ('  next run: ' + $nextText)
+        $script:TaskExitCode = 0
+    }
+    catch {
+        Write-Warning -Message ('Scheduled task ' + $TaskName + ': ' + $_.Exception.Message)
+        $script:TaskExitCode = 2
+    }
+}
+
+function Get-RunOutcome {
+    # The first words of the report's subject. COMPLETE only for exit code 0 without warnings;
+    # 0 with warnings, or 3 (complete, but the topology has drifted), is COMPLETE with warnings;
+    # every other code, known or not, is FAILED.
+    param([int]$ExitCode, [int]$WarningCount)
+    if ($ExitCode -eq 0 -and $WarningCount -eq 0) {
+        return 'COMPLETE'
+    }
+    if ($ExitCode -eq 0 -or $ExitCode -eq 3) {
+        return 'COMPLETE with warnings'
+    }
+    return 'FAILED'
+}
+
+function Get-RunReportBody {
+    # Plain text: the outcome, the step table, the warnings and where the log is. No attachment:
+    # the set holds contact lists and other personal data.
+    param([string]$Outcome, [int]$ExitCode, [string]$Fatal)
+    $nl = [Environment]::NewLine
+    $lines = New-Object System.Collections.ArrayList
+    [void]$lines.Add($Outcome + ': ABC failover backup of pool ' + $PoolFqdn + ' (' + $PoolId + '), ' + $ProductName)
+    [void]$lines.Add('Computer:  ' + $env:COMPUTERNAME)
+    if ($null -ne $script:SetPath) {
+        [void]$lines.Add('Set:       ' + $script:SetPath)
+    }
+    else {
+        [void]$lines.Add('Set:       none (no set folder was created)')
+    }
+    [void]$lines.Add('Exit code: ' + $ExitCode)
+    if (-not [string]::IsNullOrEmpty($Fatal)) {
+        [void]$lines.Add('Stopped:   ' + $Fatal)
+    }
+    [void]$lines.Add('')
+    if ($script:Results.Count -gt 0) {
+        [void]$lines.Add('Steps:')
+        [void]$lines.Add(($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200).Trim())
+    }
+    else {
+        [void]$lines.Add('Steps: none ran.')
+    }
+    [void]$lines.Add('')
+    if ($script:Warnings.Count -gt 0) {
+        [void]$lines.Add('Warnings:')
+        foreach ($warning in $script:Warnings) {
+            [void]$lines.Add('- ' + $warning)
+        }
+    }
+    else {
+        [void]$lines.Add('Warnings: none.')
+    }
+    [void]$lines.Add('')
+    if ($null -ne $script:LogPath) {
+        [void]$lines.Add('Log: ' + $script:LogPath)
+    }
+    else {
+        [void]$lines.Add('Log: none (the run stopped before the set folder existed); see the Application event log, source ' + $EventSource + '.')
+    }
+    return ($lines -join $nl)
+}
+
+function Get-MailErrorText {
+    # An exception's message with those of its inner exceptions: SmtpException says only
+    # "Failure sending mail." and keeps the reason (the relay refused or did not answer) inside.
+    param($Exception)
+    $text = $Exception.Message
+    $inner = $Exception.InnerException
+    while ($null -ne $inner) {
+        if (-not $text.Contains($inner.Message)) {
+            $text = $text + ' ' + $inner.Message
+        }
+        $inner = $inner.InnerException
+    }
+    return $text
+}
+
+function Send-RunReport {
+    # The email report of one run, after the run, never under -WhatIf. A mail that cannot be sent
+    # is a warning only, never the run's result or exit code; nothing here throws, not even the log.
+    param([int]$ExitCode, [string]$Fatal)
+    if ($WhatIfPreference) {
+        return
+    }
+    $notes = New-Object System.Collections.ArrayList
+    try {
+        $outcome = Get-RunOutcome -ExitCode $ExitCode -WarningCount $script:Warnings.Count
+        if ($outcome -eq 'COMPLETE' -and -not $NotifyAlways) {
+            [void]$notes.Add('Mail: not sent (COMPLETE, and notify.when is failure)')
+        }
+        else {
+            $setName = 'none'
+            if ($null -ne $script:SetName -and $null -ne $script:SetPath) {
+                $setName = $script:SetName
+            }
+            $subject = $outcome + ': ABC failover backup of pool ' + $PoolFqdn + ', set ' + $setName
+            $body = Get-RunReportBody -Outcome $outcome -ExitCode $ExitCode -Fatal $Fatal
+            if ($NotifyUseSsl) {
+                try {
+                    # .NET 4.5 offers TLS 1.2 but does not enable it by default (Ssl3, Tls): add
+                    # it. SystemDefault (0, .NET 4.7 with SystemDefaultTlsVersions) already lets
+                    # Windows choose; or-ing Tls12 into 0 would allow TLS 1.2 alone.
+                    if ([int][System.Net.ServicePointManager]::SecurityProtocol -ne 0) {
+                        [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+                    }
+                }
+                catch {
+                    [void]$notes.Add('Mail: TLS 1.2 is not available here: ' + $_.Exception.Message)
+                }
+            }
+            # No -Credential: without -UseSsl the task account's Windows credentials are offered,
+            # with -UseSsl the relay must accept the mail anonymously. No password anywhere.
+            Send-MailMessage -SmtpServer $NotifySmtpServer -Port $NotifyPort -UseSsl:$NotifyUseSsl -From $NotifyFrom -To $NotifyTo -Subject $subject -Body $body -Encoding ([System.Text.Encoding]::UTF8) -ErrorAction Stop
+            [void]$notes.Add('Mail: sent to ' + ($NotifyTo -join ', ') + ': ' + $subject)
+        }
+    }
+    catch {
+        $warning = 'The email report could not be sent: ' + (Get-MailErrorText -Exception $_.Exception)
+        [void]$script:Warnings.Add($warning)
+        Write-Warning -Message $warning
+        [void]$notes.Add('WARNING: ' + $warning)
+    }
+    try {
+        foreach ($note in $notes) {
+            Write-BackupLog -Message $note
+        }
+    }
+    catch {
+        Write-Warning -Message ('The log could not be written: ' + $_.Exception.Message)
+    }
+}
+
+# -RegisterTask / -UnregisterTask manage this pool's scheduled task and stop: no backup runs.
+if ($RegisterTask -or $UnregisterTask) {
+    Invoke-BackupTaskMode -ScriptPath $PSCommandPath -BoundNames @($PSBoundParameters.Keys)
+    exit $script:TaskExitCode
+}
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
@@ -657,6 +1070,25 @@ try {
         Export-InventoryCsv -InputObject @(Get-CsCommonAreaPhone -Filter $poolFilter) -Relative $CommonAreaPhonesCsv
         Export-InventoryCsv -InputObject @(Get-CsAnalogDevice -Filter $poolFilter) -Relative $AnalogDevicesCsv
         Export-InventoryCsv -InputObject @(Get-CsExUmContact -Filter $poolFilter) -Relative $ExUmContactsCsv
+        # For the restore checklist's DNS, certificate, PSTN and Edge blocks. Select-Object reads the
+        # properties tolerantly (a property the product does not have becomes an empty column).
+        $simpleUrls = @(Get-CsSimpleUrlConfiguration | ForEach-Object {
+            $scope = [string]$_.Identity
+            foreach ($url in @($_.SimpleUrl)) {
+                $url | Select-Object -Property Component, Domain, ActiveUrl | Add-Member -NotePropertyName 'Scope' -NotePropertyValue $scope -PassThru
+            }
+        })
+        Export-InventoryCsv -InputObject $simpleUrls -Relative $SimpleUrlsCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -WebServer -PoolFqdn $PoolFqdn | Select-Object -Property Identity, PoolFqdn, InternalFqdn, ExternalFqdn) -Relative $WebServicesCsv
+        $certificates = @(Get-CsCertificate | ForEach-Object {
+            $names = @($_.PSObject.Properties['AlternativeNames'] | ForEach-Object { $_.Value }) -join ';'
+            $_ | Select-Object -Property Use, Thumbprint, Subject, Issuer, NotAfter | Add-Member -NotePropertyName 'AlternativeNames' -NotePropertyValue $names -PassThru
+        })
+        Export-InventoryCsv -InputObject $certificates -Relative $CertificatesCsv
+        Export-InventoryCsv -InputObject @(Get-CsTrunk) -Relative $TrunksCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -PstnGateway) -Relative $PstnGatewaysCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -MediationServer) -Relative $MediationServersCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -EdgeServer) -Relative $EdgeServersCsv
     }
 
     # Step: SHA256SUMS over every file of the set (except the log, which keeps growing, and the
@@ -793,6 +1225,15 @@ finally {
 # (with "...") out of the table, and so out of the event.
 $summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
 Write-Output $summary
+if (-not $WhatIfPreference) {
+    Send-RunReport -ExitCode $exitCode -Fatal $fatal
+}
+# The warnings of the run (a mail that could not be sent among them) go into the event too.
+$warningText = ''
+if ($script:Warnings.Count -gt 0) {
+    $warningText = [Environment]::NewLine + 'Warnings:' + [Environment]::NewLine + ($script:Warnings -join [Environment]::NewLine)
+}
+$summary = $summary + $warningText
 if ($exitCode -eq 0) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
@@ -803,6 +1244,6 @@ elseif ($exitCode -eq 1) {
     Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' not complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
 else {
-    Write-RunEvent -EventId $EventIdFatal -EntryType Error -Message ('Backup of pool ' + $PoolFqdn + ' could not run: ' + $fatal)
+    Write-RunEvent -EventId $EventIdFatal -EntryType Error -Message ('Backup of pool ' + $PoolFqdn + ' could not run: ' + $fatal + $warningText)
 }
 exit $exitCode
