@@ -67,6 +67,54 @@ pub fn fqdn_problem(fqdn: &str) -> Option<String> {
     None
 }
 
+/// One folder name of [`FOLDER_PATH_PATTERN`]: allowed characters, the last not a space or dot.
+macro_rules! folder_name {
+    () => {
+        r#"[^\\/:<>"|?*\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]*[^\\/:<>"|?*\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF. ]"#
+    };
+}
+
+/// The folder-path rule as one regular expression, shared by [`path_problem`] (which explains a
+/// refusal) and the generated backup script's `Test-FolderPath` (which checks `-BackupRoot` and
+/// `-CopyTo` with `-cmatch`), so a value the topology accepts is never refused at run time.
+/// Written in the part of the syntax that .NET and Rust's `regex` read alike: explicit classes,
+/// `\xHH` and `\uHHHH` escapes, `\z`; no `.`, `\w`, `\d` or `$`. It is a drive path `D:\Folder`
+/// or a UNC path `\\server\share`, then any folders; every name is non-empty, holds none of
+/// `\ / :`, [`PATH_FORBIDDEN`] or the controls of [`is_forbidden_control`], and does not end with a
+/// space or a dot (which also refuses `.` and `..`). With the length limit
+/// [`FOLDER_PATH_MAX_UTF16`] it accepts exactly what [`path_problem`] accepts (tests/rules.rs).
+pub const FOLDER_PATH_PATTERN: &str = concat!(
+    r#"^(?:[A-Za-z]:|\\\\"#,
+    folder_name!(),
+    r#")(?:\\"#,
+    folder_name!(),
+    r#")+\z"#
+);
+
+/// The longest folder path, in UTF-16 code units (what .NET's `String.Length` and Windows count):
+/// backup sets add their own folders under it, and Windows PowerShell 3.0 stops at 260.
+pub const FOLDER_PATH_MAX_UTF16: usize = 200;
+
+/// The Application Server service id rule (`N-ApplicationServer-N`), shared by validate and the
+/// backup script's `Get-PoolAppServerServiceId` (`-cmatch`).
+pub const SERVICE_ID_PATTERN: &str = r"^[0-9]+-ApplicationServer-[0-9]+\z";
+
+/// The rules the generated backup script applies at run time, from the same definitions
+/// validate uses; the templates print them as `$FolderPathPattern`, `$FolderPathMaxLength` and
+/// `$ServiceIdPattern`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScriptRules {
+    pub folder_path_pattern: &'static str,
+    pub folder_path_max_utf16: usize,
+    pub service_id_pattern: &'static str,
+}
+
+pub const SCRIPT_RULES: ScriptRules = ScriptRules {
+    folder_path_pattern: FOLDER_PATH_PATTERN,
+    folder_path_max_utf16: FOLDER_PATH_MAX_UTF16,
+    service_id_pattern: SERVICE_ID_PATTERN,
+};
+
 /// Why `path` is not an absolute Windows path this tool accepts, if it is not.
 pub fn path_problem(path: &str) -> Option<String> {
     if let Some(c) = path.chars().find(|c| is_forbidden_control(*c)) {
@@ -76,6 +124,9 @@ pub fn path_problem(path: &str) -> Option<String> {
         return Some(
             format!("contains {c:?}, which Windows paths cannot hold", c = c).replace('\'', "`"),
         );
+    }
+    if path.contains('/') {
+        return Some("contains `/`; separate folders with `\\`".into());
     }
     let rest = if let Some(unc) = path.strip_prefix("\\\\") {
         let mut parts = unc.splitn(3, '\\');
@@ -117,7 +168,7 @@ pub fn path_problem(path: &str) -> Option<String> {
             _ => {}
         }
     }
-    if path.chars().count() > 200 {
+    if path.encode_utf16().count() > FOLDER_PATH_MAX_UTF16 {
         return Some("is longer than 200 characters (backup sets add their own folders under it, and Windows PowerShell 3.0 stops at 260)".into());
     }
     None

@@ -1,12 +1,12 @@
 //! The backup script (`ID/backup-ID.ps1`): shape, cmdlets, parameters, escaping, determinism.
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::process::Command;
 
-use abc_failover::escape::ps_literal;
 use abc_failover::load::Loaded;
 use abc_failover::model::{Pool, Product};
+use common::cmdlets::{cmdlet_table, commands, is_cs_cmdlet, node_text};
 use tree_sitter::Node;
 
 /// The backup script of each pool of a topology, by pool, in topology order.
@@ -27,38 +27,6 @@ fn scripts(loaded: &Loaded) -> Vec<(Pool, String)> {
         .collect()
 }
 
-fn node_text<'a>(node: Node, src: &'a str) -> &'a str {
-    node.utf8_text(src.as_bytes()).expect("UTF-8 node text")
-}
-
-/// Every `command` node: its name and the `command_parameter`s written directly on it (without
-/// the leading `-` or a trailing `:`), in order.
-fn commands(src: &str) -> Vec<(String, Vec<String>)> {
-    let tree = common::parse_ps(src);
-    let mut out = Vec::new();
-    common::walk(tree.root_node(), &mut |node| {
-        if node.kind() != "command" {
-            return;
-        }
-        let Some(name) = node.child_by_field_name("command_name") else {
-            return;
-        };
-        let name = node_text(name, src).to_string();
-        let mut params = Vec::new();
-        if let Some(elements) = node.child_by_field_name("command_elements") {
-            let mut cursor = elements.walk();
-            for child in elements.children(&mut cursor) {
-                if child.kind() == "command_parameter" {
-                    let p = node_text(child, src);
-                    params.push(p.trim_start_matches('-').trim_end_matches(':').to_string());
-                }
-            }
-        }
-        out.push((name, params));
-    });
-    out
-}
-
 /// Lync/SfB cmdlets (`Verb-CsNoun`) and sqlcmd, as called by the script.
 fn product_commands(src: &str) -> BTreeSet<String> {
     commands(src)
@@ -66,16 +34,6 @@ fn product_commands(src: &str) -> BTreeSet<String> {
         .map(|(name, _)| name)
         .filter(|n| is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
         .collect()
-}
-
-fn is_cs_cmdlet(name: &str) -> bool {
-    name.split_once('-').is_some_and(|(verb, noun)| {
-        !verb.is_empty()
-            && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
 }
 
 /// What the script of `pool` must call, from its services and databases.
@@ -235,54 +193,10 @@ fn cmdlets_called_follow_each_service_toggle() {
 }
 
 /// tests/cmdlets.tsv: (cmdlet, parameter) to versions; parameter `*` is the cmdlet itself.
-fn cmdlet_table() -> BTreeMap<(String, String), BTreeSet<String>> {
-    let text = std::fs::read_to_string(common::root().join("tests/cmdlets.tsv")).expect("tsv");
-    let mut t = BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 3, "bad row {line:?}");
-        let versions = f[2].split(',').map(String::from).collect();
-        let key = (f[0].to_ascii_lowercase(), f[1].to_ascii_lowercase());
-        assert!(t.insert(key, versions).is_none(), "duplicate row {line:?}");
-    }
-    t
-}
-
-fn version_key(p: Product) -> &'static str {
-    match p {
-        Product::Lync2013 => "L13",
-        Product::Sfb2015 => "S15",
-        Product::Sfb2019 => "S19",
-    }
-}
-
+/// The table check, and the backup script never removes what it exports.
 fn check_parameters(what: &str, product: Product, src: &str) -> usize {
-    let table = cmdlet_table();
-    let v = version_key(product);
-    let mut checked = 0;
     for (name, params) in commands(src) {
-        if !is_cs_cmdlet(&name) {
-            continue;
-        }
-        let cmd = name.to_ascii_lowercase();
-        let exists = table
-            .get(&(cmd.clone(), "*".into()))
-            .unwrap_or_else(|| panic!("{what}: {name} is not in tests/cmdlets.tsv"));
-        assert!(exists.contains(v), "{what}: {name} does not exist in {v}");
-        for p in &params {
-            let versions = table
-                .get(&(cmd.clone(), p.to_ascii_lowercase()))
-                .unwrap_or_else(|| panic!("{what}: {name} has no parameter -{p}"));
-            assert!(
-                versions.contains(v),
-                "{what}: {name} -{p} does not exist in {v}"
-            );
-            checked += 1;
-        }
-        if cmd == "export-csrgsconfiguration" {
+        if name.eq_ignore_ascii_case("Export-CsRgsConfiguration") {
             assert!(
                 !params
                     .iter()
@@ -291,7 +205,7 @@ fn check_parameters(what: &str, product: Product, src: &str) -> usize {
             );
         }
     }
-    checked
+    common::cmdlets::check_parameters(what, product, src)
 }
 
 #[test]
@@ -369,6 +283,21 @@ fn has_ancestor(mut node: Node, kinds: &[&str]) -> bool {
     false
 }
 
+/// The literal each hostile fixture value must be printed as, written out by hand (not computed
+/// with `ps_literal`): every one of the five single-quote characters doubled, nothing else touched.
+fn expected_literal(marker: &str) -> &'static str {
+    match marker {
+        "ZZMARK1" => r#"'D:\O''Brien ZZMARK1 $(Stop-Computer) ; # x'"#,
+        "ZZMARK2" => r#"'\\dr.contoso.com\Share’’s ZZMARK2 ‘‘quoted’’ @'''"#,
+        "ZZMARK3" => r#"'\\dr2.contoso.com\Off ZZMARK3 ''@ `whoami` ‚‚low‛‛ x'"#,
+        "ZZMARK4" => r#"'\\sql.contoso.com\Sql ZZMARK4 Ünïcødé Ăla ő ''; $PSHOME'"#,
+        "ZZMARK5" => r#"'\\fs.contoso.com\Store ZZMARK5 ’’; Remove-Item C\ -Recurse; ‘‘ #'"#,
+        "ZZMARK6" => r#"'E:\Audio ZZMARK6 ''; & calc.exe; '' `$x `n'"#,
+        "ZZMARK7" => r#"'\\m.contoso.com\M ZZMARK7 $(''x'') @''x'' ‛‛‚‚'"#,
+        other => panic!("no expected literal for {other}"),
+    }
+}
+
 #[test]
 fn hostile_values_stay_inside_single_quoted_literals_bound_to_variables() {
     let path = common::root().join("tests/fixtures/hostile-backup.yaml");
@@ -420,7 +349,7 @@ fn hostile_values_stay_inside_single_quoted_literals_bound_to_variables() {
             1,
             "{marker} printed more than once"
         );
-        let expected = ps_literal(value);
+        let expected = expected_literal(marker);
         let hits: Vec<&Node> = literals
             .iter()
             .filter(|n| node_text(**n, &src).contains(marker))
@@ -815,8 +744,6 @@ fn command_line_locations_are_checked_first() {
             let import = main.find("Import-Module").expect("import");
             assert!(check < test && test < import, "{}", pool.fqdn);
             assert!(main.contains("if ($CopyTo -contains $BackupRoot) {"));
-            let body = function_body(&src, "Test-FolderPath");
-            assert!(body.contains(r"^(?:[A-Za-z]:(?:\\[^\\/:]+)+|"), "{body}");
         }
     }
 }
@@ -890,4 +817,95 @@ fn prune_clears_read_only_before_deleting() {
     let delete = body.find("[System.IO.Directory]::Delete(").expect("delete");
     assert!(walk < clear && clear < delete, "{body}");
     assert!(!body.contains("Remove-Item"), "{body}");
+}
+
+/// The value a `$Name = '...'` line of the script binds (one single-quoted literal, undoubled).
+fn bound_literal(src: &str, var: &str) -> String {
+    let prefix = format!("{var} = ");
+    let at = src
+        .match_indices(&prefix)
+        .map(|(at, _)| at)
+        .find(|&at| {
+            src[..at]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty())
+        })
+        .unwrap_or_else(|| panic!("no {var}"))
+        + prefix.len();
+    let line = &src[at..at + src[at..].find('\n').expect("line end")];
+    let (value, len) =
+        common::quotes::single_quoted_value(line).unwrap_or_else(|| panic!("{var}: {line}"));
+    assert_eq!(len, line.len(), "{var} is bound to one literal: {line}");
+    value
+}
+
+/// The script's run-time checks are the topology's rules (issue #15): the patterns it binds are
+/// validate's, and the functions apply them whole, case-sensitively, with the length limit.
+#[test]
+fn the_script_checks_paths_and_service_ids_with_the_topology_rules() {
+    use abc_failover::validate::{FOLDER_PATH_MAX_UTF16, FOLDER_PATH_PATTERN, SERVICE_ID_PATTERN};
+    for s in common::samples() {
+        for (pool, src) in scripts(&common::load_path(&s)) {
+            assert_eq!(
+                bound_literal(&src, "$FolderPathPattern"),
+                FOLDER_PATH_PATTERN,
+                "{}",
+                pool.fqdn
+            );
+            assert_eq!(
+                bound_literal(&src, "$ServiceIdPattern"),
+                SERVICE_ID_PATTERN,
+                "{}",
+                pool.fqdn
+            );
+            assert!(src.contains(&format!(
+                "\n$FolderPathMaxLength = {FOLDER_PATH_MAX_UTF16}\n"
+            )));
+            let body = function_body(&src, "Test-FolderPath");
+            let code: Vec<&str> = body
+                .lines()
+                .skip(1)
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect();
+            assert_eq!(
+                code,
+                [
+                    "param([string]$Path)",
+                    "return ($Path.Length -le $FolderPathMaxLength -and $Path -cmatch $FolderPathPattern)",
+                ],
+                "{body}"
+            );
+            let body = function_body(&src, "Get-PoolAppServerServiceId");
+            assert!(
+                body.contains("    if ($script:AppServerServiceId -cnotmatch $ServiceIdPattern) {\n        throw ("),
+                "{body}"
+            );
+            // Every -BackupRoot and -CopyTo passes through it before anything runs.
+            assert!(src.contains(
+                "        if (-not (Test-FolderPath -Path $location)) {\n            throw ("
+            ));
+        }
+    }
+}
+
+/// Prune (the script) and P2 (the checklist) recognise set folders by one pattern, both
+/// case-sensitively.
+#[test]
+fn prune_and_the_checklist_use_one_set_name_pattern() {
+    use abc_failover::plan::LAYOUT;
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    let (_, src) = scripts(&loaded).remove(0);
+    assert_eq!(bound_literal(&src, "$SetNameRegex"), LAYOUT.set_name_regex);
+    assert_eq!(
+        bound_literal(&src, "$SetNameFormat"),
+        LAYOUT.set_name_format
+    );
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    assert!(prune.contains("$_.Name -cmatch $SetNameRegex"), "{prune}");
+    let md = common::text(&common::render(&loaded)["red/restore-checklist-red.md"]);
+    let p2 = &md[md.find("$SetPattern = ").expect("P2 block")..];
+    assert_eq!(bound_literal(p2, "$SetPattern"), LAYOUT.set_name_regex);
+    assert!(p2.contains("$_.Name -cmatch $SetPattern -and"), "{p2}");
 }

@@ -1397,6 +1397,43 @@ fn an_error_shows_its_source_line_with_a_caret_under_the_value() {
     assert!(!j.stdout.contains('^'), "{}", j.stdout);
 }
 
+#[test]
+fn a_pool_id_longer_than_32_characters_is_refused() {
+    // Derived ids are cut by the FQDN's first label; a given id is not: 33 and 320 characters.
+    for len in [33, 320] {
+        let id = "a".repeat(len);
+        let y = base_with("id: se1", &format!("id: {id}"));
+        assert_invalid_at(
+            &y,
+            pos_of(&y, &id),
+            &[&format!("pool id `{id}` is not valid")],
+            Some("1-32"),
+        );
+    }
+    let y = base_with("id: se1", &format!("id: {}", "a".repeat(32)));
+    assert_eq!(validate_text(&y, &["--deny-warnings"]).code, 0);
+}
+
+#[test]
+fn drive_relative_root_relative_and_forward_slash_paths_are_refused() {
+    // The backup script's Test-FolderPath refuses these at every run (issue #15); validate must too.
+    path_case("'E:SfbBackup'", &["backup.root", "not absolute"]);
+    path_case("'\\SfbBackup'", &["backup.root", "not absolute"]);
+    path_case("'E:\\Sfb/Backup'", &["backup.root", "contains `/`"]);
+    path_case("'E:/SfbBackup'", &["backup.root", "contains `/`"]);
+}
+
+#[test]
+fn a_copy_location_equal_to_the_root_is_refused() {
+    let y = base_with("'\\\\nas01.litwareinc.com\\DR\\Skype'", "'e:\\sfbbackup'");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "'e:\\sfbbackup'"),
+        &["backup copy location is the same as backup.root"],
+        None,
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Unattended operation (issue #13): backup.schedule, backup.run_as and notify:
 

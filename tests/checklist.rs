@@ -3,7 +3,6 @@
 
 mod common;
 
-use abc_failover::escape::ps_literal;
 use abc_failover::load::{load_bytes, Loaded};
 use abc_failover::plan::{pool_plan, PLACEHOLDER_MARKER};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -649,7 +648,7 @@ fn before_you_begin_finds_and_verifies_the_newest_complete_set() {
         "'\\\\dr-files.contoso.com\\LyncDR'",
         "'\\\\bkp02.contoso.com\\Offsite\\Lync'",
         "$Id = 'red'",
-        "$SetPattern = '^[0-9]{8}T[0-9]{6}Z$'",
+        "$SetPattern = '^[0-9]{8}T[0-9]{6}Z\\z'",
         "(Join-Path $_.FullName 'COMPLETE')",
         "$Set = (",
         "New-Object -TypeName System.Security.Cryptography.SHA256CryptoServiceProvider",
@@ -717,17 +716,26 @@ fn hostile_values_render_exactly_and_quote_once_in_code() {
     }
     // Markup characters of the organization did not turn into markup.
     assert!(!md.contains("<b>"));
+    // Each value with its literal written out by hand (not computed with `ps_literal`).
     let code_values = [
-        t.backup.root.clone(),
-        t.backup.copies[0].clone(),
-        "sql-mon.contoso.com\\MON$A#1".to_string(),
+        (
+            t.backup.root.clone(),
+            r"'D:\Abc`Back_up [x] O''Brien’’s $envX & #1'",
+        ),
+        (
+            t.backup.copies[0].clone(),
+            r"'\\files.contoso.com\DR`x\it’’s [a]_b $c & #d'",
+        ),
+        (
+            "sql-mon.contoso.com\\MON$A#1".to_string(),
+            r"'sql-mon.contoso.com\MON$A#1'",
+        ),
     ];
-    for v in &code_values {
-        let lit = ps_literal(v);
-        assert!(code_text.contains(&lit), "no literal {lit}");
+    for (v, lit) in &code_values {
+        assert!(code_text.contains(lit), "no literal {lit}");
         for (i, _) in code_text.match_indices(v.as_str()) {
             assert!(
-                i > 0 && code_text[i - 1..].starts_with(&lit),
+                i > 0 && code_text[i - 1..].starts_with(lit),
                 "{v} appears outside its literal at {i}"
             );
         }
@@ -907,4 +915,231 @@ fn rgs_import_waits_for_the_cms_failover_unless_the_cms_was_elsewhere() {
     assert!(step(&red, 4).contains("Only after step 2 has finished"));
     let dub = checklist_of(&sample("contoso.yaml"), "dub");
     assert!(!step(&dub, 4).contains("Only after step 2 has finished"));
+}
+
+#[test]
+fn step_25_condition_table() {
+    let runs = "Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn $PoolC";
+    for (hosts_cms, edition, expect) in [
+        ("    hosts_cms: true\n", Some("standard"), "runs"),
+        ("    hosts_cms: true\n", Some("enterprise"), "no"),
+        ("    hosts_cms: true\n", None, "decide"),
+        ("    hosts_cms: false\n", Some("standard"), "decide"),
+        ("", Some("standard"), "decide"),
+        ("", Some("enterprise"), "no"),
+    ] {
+        let c = edition.map_or(String::new(), |e| {
+            format!("    replacement_pool:\n      fqdn: pool-c.contoso.com\n      edition: {e}\n")
+        });
+        let md = checklist_of(
+            &common::load_text(&minimal("sfb2015", &format!("{hosts_cms}{c}"))),
+            "p1",
+        );
+        let s25 = step(&md, 25);
+        let case = format!("{hosts_cms:?} {edition:?}");
+        match expect {
+            "runs" => {
+                assert!(code(&s25).contains(runs), "{case}: {s25}");
+                assert!(
+                    !s25.contains("Not needed") && !s25.contains("Decide now"),
+                    "{case}"
+                );
+            }
+            "no" => {
+                assert!(
+                    s25.contains("Not needed for this pool: pool C is an Enterprise Edition pool"),
+                    "{case}: {s25}"
+                );
+                assert!(!s25.contains("Install-CsDatabase"), "{case}");
+            }
+            _ => {
+                assert!(s25.contains("Decide now: "), "{case}: {s25}");
+                assert!(code(&s25).contains(runs), "{case}");
+            }
+        }
+    }
+}
+
+/// P2 takes the newest complete set and P3 fails on any missing or changed file, read from the
+/// blocks' syntax trees: the conditions around each statement, not substrings.
+#[test]
+fn p2_selects_the_newest_complete_set_and_p3_fails_on_any_difference() {
+    use common::structure::{guards, statement};
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let blocks = common::powershell_blocks(&md);
+    let p2 = &blocks
+        .iter()
+        .find(|(_, b)| b.contains("$SetPattern = "))
+        .expect("P2")
+        .1;
+    let tree = common::parse_ps(p2);
+    let root = tree.root_node();
+    let found = statement(
+        root,
+        p2,
+        "$Found += @(Get-ChildItem -LiteralPath $PoolFolder | Where-Object { $_.PSIsContainer -and $_.Name -cmatch $SetPattern -and (Test-Path -LiteralPath (Join-Path $_.FullName 'COMPLETE')) })",
+    );
+    assert_eq!(
+        guards(found, p2),
+        [
+            "foreach ($Location in $Locations)",
+            "if Test-Path -LiteralPath $PoolFolder"
+        ]
+    );
+    statement(
+        root,
+        p2,
+        "$Set = ($Found | Where-Object { $FutureNames -notcontains $_.FullName } | Sort-Object -Property Name -Descending | Select-Object -First 1).FullName",
+    );
+    statement(root, p2, "$PoolFolder = Join-Path $Location $Id");
+
+    let p3 = &blocks
+        .iter()
+        .find(|(_, b)| b.contains("$Checked++"))
+        .expect("P3")
+        .1;
+    let tree = common::parse_ps(p3);
+    let root = tree.root_node();
+    let each = "foreach ($Line in [System.IO.File]::ReadAllLines((Join-Path $Set 'SHA256SUMS')))";
+    let changed = common::structure::find_all(root, p3, "pipeline", "$Bad++");
+    assert_eq!(changed.len(), 2);
+    assert_eq!(
+        guards(changed[0], p3),
+        [
+            "not -not $Set",
+            each,
+            "not $Line -notmatch '^([0-9a-fA-F]{64}) [ *](.+)$'",
+            "if -not (Test-Path -LiteralPath $File -PathType Leaf)"
+        ]
+    );
+    assert_eq!(
+        guards(changed[1], p3),
+        [
+            "not -not $Set",
+            each,
+            "not $Line -notmatch '^([0-9a-fA-F]{64}) [ *](.+)$'",
+            "not -not (Test-Path -LiteralPath $File -PathType Leaf)",
+            "if $Actual -ne $Expected"
+        ]
+    );
+    let ok = statement(root, p3, "'Verified ' + $Checked + ' files of ' + $Set");
+    assert_eq!(
+        guards(ok, p3),
+        ["not -not $Set", "not $Bad -gt 0", "not $Checked -eq 0"]
+    );
+    statement(root, p3, "$Expected = $Matches[1].ToLowerInvariant()");
+    statement(
+        root,
+        p3,
+        "$Actual = -join ($Sha.ComputeHash($Stream) | ForEach-Object { $_.ToString('x2') })",
+    );
+}
+
+/// The key command of each step, exactly (name, parameters and values), in its own step and in no
+/// other: a dropped switch, a wrong target pool or a command moved to another step fails here.
+#[test]
+fn key_commands_are_exact_and_in_their_own_step() {
+    use common::structure::{find_all, norm};
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let table: &[(u32, &str)] = &[
+        (2, "Invoke-CsManagementServerFailover -BackupSqlServerFqdn 'sqlbe02.contoso.com' -BackupSqlInstanceName 'RTC' -BackupMirrorSqlServerFqdn 'sqlbe02m.contoso.com' -BackupMirrorSqlInstanceName 'RTC' -Force -Verbose"),
+        (2, "Install-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn 'sqlbe02.contoso.com' -SqlInstanceName 'RTC' -ErrorAction Stop"),
+        (3, "Import-CsLisConfiguration -FileName (Join-Path $Set 'Lis\\LisConfiguration.zip')"),
+        (3, "Publish-CsLisConfiguration"),
+        (4, "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolB) -FileName (Join-Path $Set 'ResponseGroups\\RgsConfiguration.zip')"),
+        (7, "Invoke-CsPoolFailover -PoolFqdn $PoolA -DisasterMode -Verbose"),
+        (9, "Move-CsUser -Target $PoolC -Force -Confirm:$false"),
+        (10, "Move-CsConferenceDirectory -Identity $Directory.Identity -TargetPool $PoolC -Force -Confirm:$false"),
+        (11, "Move-CsApplicationEndpoint -Identity $Number.PrimaryUri -TargetApplicationPool $PoolC -Force -Confirm:$false"),
+        (13, "Import-CsUserData -PoolFqdn $PoolC -FileName $UserDataFromB -ErrorAction Stop"),
+        (14, "Set-CsCallParkServiceMusicOnHoldFile -Service ('ApplicationServer:' + $PoolC) -Content ([System.IO.File]::ReadAllBytes($MohFiles[0].FullName))"),
+        (16, "Export-CsRgsConfiguration -Source $OnB -Owner $OwnerA -FileName $RgsStep16 -ErrorAction Stop"),
+        (17, "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolC) -OverwriteOwner -FileName $RgsStep16"),
+        (19, "Export-CsRgsConfiguration -Source $OnB -Owner $OwnerA -FileName $RgsStep19 -RemoveExportedConfiguration -ErrorAction Stop"),
+        (21, "Remove-CsUserStoreBackupData -PoolFqdn $PoolB -Confirm:$false -Verbose"),
+        (26, "Invoke-CsBackupServiceSync -PoolFqdn $PoolC"),
+        (26, "Invoke-CsBackupServiceSync -PoolFqdn $PoolB"),
+        (27, "Convert-CsUserData -InputFile $UserDataFromB -OutputFile $UserData2010 -TargetVersion Lync2010"),
+        (27, "Update-CsUserData -FileName $UserData2010 -UserFilter $Sip -Confirm:$false"),
+    ];
+    let steps: Vec<(u32, String)> = (1..=29).map(|n| (n, code(&step(&md, n)))).collect();
+    for (n, wanted) in table {
+        let name = wanted.split(' ').next().unwrap();
+        for (m, src) in &steps {
+            let tree = common::parse_ps(src);
+            let hits = find_all(tree.root_node(), src, "command", wanted);
+            if m == n {
+                assert!(!hits.is_empty(), "step {n} lacks `{wanted}`");
+            } else {
+                assert!(
+                    hits.is_empty(),
+                    "`{wanted}` is in step {m}, not only in step {n}"
+                );
+            }
+            // The same cmdlet with other parameters in the same step would be a second, wrong call.
+            if m == n {
+                let all: Vec<String> = common::cmdlets::commands(src)
+                    .into_iter()
+                    .filter(|(c, _)| c == name)
+                    .map(|(c, p)| format!("{c} {}", p.join(" ")))
+                    .collect();
+                let wanted_params: Vec<&str> = wanted
+                    .split(' ')
+                    .filter_map(|w| w.strip_prefix('-'))
+                    .map(|p| p.split(':').next().unwrap_or(p))
+                    .collect();
+                assert!(
+                    all.iter()
+                        .any(|a| norm(a) == norm(&format!("{name} {}", wanted_params.join(" ")))),
+                    "step {n}: {all:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The values that differ by product, where they are used: the Management Shell module and its
+/// fallback in the backup script, the mirror database type of the CMS in step 2's block.
+#[test]
+fn product_specific_values_are_used_where_they_matter() {
+    let mirror = "      mirror:\n        server: sql-bm.contoso.com\n        instance: RTC\n";
+    for (product, module, fallback, db_type) in [
+        ("lync2013", "Lync", "SkypeForBusiness", "CMS"),
+        ("sfb2015", "SkypeForBusiness", "Lync", "CentralMgmt"),
+        ("sfb2019", "SkypeForBusiness", "Lync", "CentralMgmt"),
+    ] {
+        // The mirror belongs to backup_pool, after its backend.
+        let yaml = minimal(product, "    hosts_cms: true\n").replacen(
+            "        instance: RTC\n",
+            &format!("        instance: RTC\n{mirror}"),
+            1,
+        );
+        let loaded = common::load_text(&yaml);
+        let artifacts = common::render(&loaded);
+        let script = common::text(&artifacts["p1/backup-p1.ps1"]);
+        assert!(
+            script.contains(&format!("\n$ModuleName = '{module}'\n")),
+            "{product}"
+        );
+        assert!(
+            script.contains(&format!("\n$ModuleFallback = '{fallback}'")),
+            "{product}"
+        );
+        assert!(
+            script.contains("Import-Module -Name $ModuleName"),
+            "{product}"
+        );
+        let md = checklist_of(&loaded, "p1");
+        let s2 = code(&step(&md, 2));
+        assert!(
+            s2.contains(&format!(
+                "Get-CsDatabaseMirrorState -DatabaseType '{db_type}' -PoolFqdn $PoolB"
+            )),
+            "{product}: {s2}"
+        );
+        assert!(
+            s2.contains("-BackupMirrorSqlServerFqdn 'sql-bm.contoso.com'"),
+            "{product}"
+        );
+    }
 }

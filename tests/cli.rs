@@ -43,6 +43,13 @@ fn render_into(topology: &str, out: &Path, extra: &[&str]) -> Output {
     run(&args)
 }
 
+/// `render_into` that must succeed: a test that goes on after a failed render compares nothing.
+fn render_ok(topology: &str, out: &Path, extra: &[&str]) -> Output {
+    let o = render_into(topology, out, extra);
+    assert_eq!(code(&o), 0, "render {topology}: {}", stderr(&o));
+    o
+}
+
 fn check_against(topology: &str, out: &Path, extra: &[&str]) -> Output {
     let o = out.display().to_string();
     let mut args = vec!["check", topology, "-o", &o];
@@ -148,7 +155,7 @@ fn render_twice_changes_nothing_and_check_passes() {
 fn check_reports_a_hand_edit_with_its_diff() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("contoso.yaml"), &out, &[]);
+    render_ok(&sample("contoso.yaml"), &out, &[]);
     let file = out.join("red/restore-checklist-red.md");
     let text = std::fs::read_to_string(&file).unwrap();
     let edited = text.replacen('\n', "\nAn operator typed this line by hand.\n", 3);
@@ -172,7 +179,7 @@ fn check_reports_a_hand_edit_with_its_diff() {
 fn check_reports_a_deleted_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("contoso.yaml"), &out, &[]);
+    render_ok(&sample("contoso.yaml"), &out, &[]);
     std::fs::remove_file(out.join("dub/backup-dub.ps1")).unwrap();
     let o = check_against(&sample("contoso.yaml"), &out, &[]);
     assert_eq!(code(&o), 1);
@@ -187,7 +194,7 @@ fn check_reports_a_deleted_file() {
 fn check_reports_extra_generated_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("contoso.yaml"), &out, &[]);
+    render_ok(&sample("contoso.yaml"), &out, &[]);
     // A generated-looking file that the lock does not list: render never removes it, so check
     // must not fail on it (render then check always exits 0); it is pointed out on stderr.
     std::fs::create_dir_all(out.join("old")).unwrap();
@@ -236,7 +243,7 @@ fn check_on_a_missing_output_folder_exits_1() {
 fn removing_a_pool_removes_its_files_and_nothing_else() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("contoso.yaml"), &out, &[]);
+    render_ok(&sample("contoso.yaml"), &out, &[]);
     std::fs::write(out.join("README.txt"), "kept by the operator").unwrap();
     std::fs::write(out.join("dub/notes.txt"), "operator notes").unwrap();
     let red_before = std::fs::read(out.join("red/backup-red.ps1")).unwrap();
@@ -274,7 +281,7 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
 fn a_lock_file_cannot_make_render_delete_other_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("litware-standard.yaml"), &out, &[]);
+    render_ok(&sample("litware-standard.yaml"), &out, &[]);
     std::fs::write(tmp.path().join("victim.txt"), "x").unwrap();
     std::fs::write(out.join("victim2.txt"), "x").unwrap();
     let lock_path = out.join("abc-failover.lock.json");
@@ -294,7 +301,7 @@ fn a_lock_file_cannot_make_render_delete_other_files() {
 fn a_failed_render_keeps_the_previous_lock_so_the_next_render_still_cleans_up() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("contoso.yaml"), &out, &[]);
+    render_ok(&sample("contoso.yaml"), &out, &[]);
     let lock_before = std::fs::read(out.join("abc-failover.lock.json")).unwrap();
     // Something in OUT that cannot be read as a file: the render fails (trouble).
     let red = out.join("red/backup-red.ps1");
@@ -418,7 +425,7 @@ fn diff_shows_only_the_changed_pool() {
 fn an_invalid_topology_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(&sample("contoso.yaml"), &out, &[]);
+    render_ok(&sample("contoso.yaml"), &out, &[]);
     let before = common::files_under(&out);
     let broken = write_topology(
         tmp.path(),
@@ -477,7 +484,7 @@ fn set_fills_pool_c_in_the_checklist() {
         std::fs::read_to_string(out.join("sfbse01/restore-checklist-sfbse01.md")).unwrap();
     assert!(checklist.contains("sfbse03.litwareinc.com"));
     let without = tmp.path().join("without");
-    render_into(&sample("litware-standard.yaml"), &without, &[]);
+    render_ok(&sample("litware-standard.yaml"), &without, &[]);
     let plain =
         std::fs::read_to_string(without.join("sfbse01/restore-checklist-sfbse01.md")).unwrap();
     assert!(!plain.contains("sfbse03.litwareinc.com"));
@@ -680,8 +687,8 @@ fn templates_list_and_export() {
     }
     // Exported templates used as-is give the same output.
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    render_into(&sample("contoso.yaml"), &a, &["--templates", &d]);
-    render_into(&sample("contoso.yaml"), &b, &[]);
+    render_ok(&sample("contoso.yaml"), &a, &["--templates", &d]);
+    render_ok(&sample("contoso.yaml"), &b, &[]);
     assert_eq!(common::files_under(&a), common::files_under(&b));
     let again = run(&["templates", "export", &d]);
     assert_eq!(code(&again), 2, "never overwrites");
@@ -763,36 +770,205 @@ fn committed_sample_output_is_current() {
     }
 }
 
-/// artifacts.md: the lock file has sorted keys at every level, LF and a final newline.
+/// artifacts.md: the lock file has sorted keys at every level, LF and a final newline. Checked on
+/// the raw bytes: serde_json (without `preserve_order`) sorts keys when it reads, so a parsed
+/// value would look sorted whatever the file says.
 #[test]
 fn lock_file_keys_are_sorted_at_every_level() {
-    fn check_sorted(v: &serde_json::Value, at: &str) {
-        if let serde_json::Value::Object(map) = v {
-            let keys: Vec<&String> = map.keys().collect();
-            let mut sorted = keys.clone();
-            sorted.sort();
-            assert_eq!(keys, sorted, "keys of {at}");
-            for (k, child) in map {
-                check_sorted(child, &format!("{at}.{k}"));
-            }
-        }
-    }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    render_into(
+    render_ok(
         &sample("contoso.yaml"),
         &out,
         &["--set", "backup.keep_last=4"],
     );
     let raw = std::fs::read_to_string(out.join("abc-failover.lock.json")).unwrap();
-    // serde_json keeps the file's order when `preserve_order` is on, so this sees the real order.
-    let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
-    check_sorted(&v, "lock");
-    let positions: Vec<usize> = ["\"file\"", "\"overrides\"", "\"sha256\""]
-        .iter()
-        .map(|k| raw.find(k).unwrap())
-        .collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{raw}");
+    assert!(raw.ends_with("}\n") && !raw.contains('\r'), "{raw:?}");
+    let keys = object_keys_in_file_order(&raw);
+    assert_eq!(keys.len(), 3, "the lock file, files, topology: {keys:?}");
+    for (at, names) in &keys {
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, &sorted, "keys of the object at byte {at}");
+    }
+    // The oracle sees order: the same object with two keys swapped is reported.
+    let swapped = object_keys_in_file_order(r#"{"b": 1, "a": {"d": 2, "c": 3}}"#);
+    assert_eq!(
+        swapped,
+        vec![
+            (0, vec!["b".to_string(), "a".to_string()]),
+            (14, vec!["d".to_string(), "c".to_string()])
+        ]
+    );
+}
+
+/// The keys of every JSON object in `raw`, in the order they are written, with the byte offset
+/// of the object's `{`. A small scanner of JSON text (strings with escapes, nesting).
+fn object_keys_in_file_order(raw: &str) -> Vec<(usize, Vec<String>)> {
+    let b = raw.as_bytes();
+    let mut done = Vec::new();
+    // Open containers: (offset of `{`, keys so far, is object, expecting a key).
+    let mut stack: Vec<(usize, Vec<String>, bool, bool)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' => stack.push((i, Vec::new(), true, true)),
+            b'[' => stack.push((i, Vec::new(), false, false)),
+            b'}' | b']' => {
+                let (at, keys, is_object, _) = stack.pop().expect("balanced JSON");
+                if is_object {
+                    done.push((at, keys));
+                }
+            }
+            b',' => {
+                if let Some(top) = stack.last_mut() {
+                    top.3 = top.2;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(top) = stack.last_mut() {
+                    if top.2 && top.3 {
+                        top.1
+                            .push(serde_json::from_str(&raw[start - 1..=i]).expect("key"));
+                        top.3 = false;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    done.sort();
+    done
+}
+
+/// `check` compares whole bytes: any change to a script, or only its line endings or its BOM,
+/// and the same for a checklist, is reported (exit 1).
+#[test]
+fn check_sees_every_kind_of_change_to_either_file() {
+    type Edit = fn(&[u8]) -> Vec<u8>;
+    let edits: [(&str, &str, Edit); 7] = [
+        ("red/backup-red.ps1", "one character", |b| {
+            let mut v = b.to_vec();
+            let at = v.len() / 2;
+            v[at] = if v[at] == b'x' { b'y' } else { b'x' };
+            v
+        }),
+        ("red/backup-red.ps1", "CRLF to LF", |b| {
+            String::from_utf8_lossy(b)
+                .replace("\r\n", "\n")
+                .into_bytes()
+        }),
+        ("red/backup-red.ps1", "BOM dropped", |b| {
+            b.strip_prefix("\u{FEFF}".as_bytes()).unwrap().to_vec()
+        }),
+        ("dub/backup-dub.ps1", "one line ending", |b| {
+            let s = String::from_utf8_lossy(b);
+            s.replacen("\r\n", "\n", 1).into_bytes()
+        }),
+        ("red/restore-checklist-red.md", "LF to CRLF", |b| {
+            String::from_utf8_lossy(b)
+                .replace('\n', "\r\n")
+                .into_bytes()
+        }),
+        ("red/restore-checklist-red.md", "BOM added", |b| {
+            [&b"\xEF\xBB\xBF"[..], b].concat()
+        }),
+        (
+            "red/restore-checklist-red.md",
+            "final newline dropped",
+            |b| b[..b.len() - 1].to_vec(),
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    render_ok(&sample("contoso.yaml"), &out, &[]);
+    for (file, what, edit) in edits {
+        let path = out.join(file);
+        let before = std::fs::read(&path).unwrap();
+        let after = edit(&before);
+        assert_ne!(after, before, "{file}: {what} changes the bytes");
+        std::fs::write(&path, &after).unwrap();
+        let o = check_against(&sample("contoso.yaml"), &out, &[]);
+        assert_eq!(code(&o), 1, "{file}: {what}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains(&format!("changed: {file}")),
+            "{file}: {what}: {}",
+            stdout(&o)
+        );
+        std::fs::write(&path, &before).unwrap();
+        let o = check_against(&sample("contoso.yaml"), &out, &[]);
+        assert_eq!(code(&o), 0, "restored {file}: {}", stdout(&o));
+    }
+}
+
+/// `--set pools.<id>.…` changes the pool it names, not the first pool.
+#[test]
+fn set_changes_the_named_pool_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (plain, set) = (tmp.path().join("plain"), tmp.path().join("set"));
+    render_ok(&sample("contoso.yaml"), &plain, &[]);
+    render_ok(
+        &sample("contoso.yaml"),
+        &set,
+        &[
+            "--set",
+            "backup.keep_last=9",
+            "--set",
+            "pools.dub.replacement_pool.fqdn=lyncpool09.contoso.com",
+        ],
+    );
+    let (a, b) = (common::files_under(&plain), common::files_under(&set));
+    let red = "red/restore-checklist-red.md";
+    let dub = "dub/restore-checklist-dub.md";
+    assert_eq!(a[red], b[red], "pool red is untouched");
+    assert!(!String::from_utf8_lossy(&a[dub]).contains("lyncpool09.contoso.com"));
+    assert!(String::from_utf8_lossy(&b[dub]).contains("lyncpool09.contoso.com"));
+    assert!(!String::from_utf8_lossy(&b[red]).contains("lyncpool09.contoso.com"));
+}
+
+/// A relative topology path gives the same bytes from any working folder.
+#[test]
+fn a_relative_topology_path_gives_output_independent_of_the_working_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let nested = tmp.path().join("a/b");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(nested.join("contoso.yaml"), contoso_text()).unwrap();
+    let mut trees = Vec::new();
+    for (cwd, topology) in [
+        (nested.clone(), "contoso.yaml".to_string()),
+        (tmp.path().join("a"), "b/contoso.yaml".to_string()),
+        (tmp.path().to_path_buf(), "a/./b/contoso.yaml".to_string()),
+        (
+            tmp.path().to_path_buf(),
+            nested.join("contoso.yaml").display().to_string(),
+        ),
+    ] {
+        let out = tmp.path().join(format!("out{}", trees.len()));
+        let o = bin()
+            .current_dir(&cwd)
+            .args(["render", &topology, "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{topology}: {}", stderr(&o));
+        trees.push(common::files_under(&out));
+    }
+    let reference = common::files_under(&common::root().join("samples/out/contoso"));
+    for t in &trees {
+        assert_eq!(
+            t.keys().collect::<Vec<_>>(),
+            reference.keys().collect::<Vec<_>>()
+        );
+        for (k, v) in t {
+            assert_eq!(v, &reference[k], "{k}");
+        }
+    }
 }
 
 /// Run the binary in `dir` (for `git show`, which reads the repository of the current folder).

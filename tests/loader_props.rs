@@ -3,13 +3,17 @@
 
 mod common;
 
-use abc_failover::load::{load_bytes, LoadError};
+use abc_failover::load::{load_bytes, LoadError, Loaded};
+use abc_failover::render::pool_files;
 use proptest::prelude::*;
 
-/// Load `bytes`; on failure check that every position lies inside `text` (when it is text).
+/// Load `bytes`; on failure check that every position lies inside `text` (when it is text); on
+/// success render it and check the output invariants.
 fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
-    let Err(LoadError::Invalid(diags)) = load_bytes("t.yaml", "t.yaml", bytes, &[]) else {
-        return Ok(());
+    let diags = match load_bytes("t.yaml", "t.yaml", bytes, &[]) {
+        Ok(loaded) => return check_output(&loaded),
+        Err(LoadError::Invalid(diags)) => diags,
+        Err(_) => return Ok(()),
     };
     prop_assert!(
         diags.iter().any(|d| d.is_error()),
@@ -50,6 +54,82 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
             _ => prop_assert!(false, "line without column or the reverse: {d:?}"),
         }
     }
+    Ok(())
+}
+
+/// What every render of a topology that loads must give: both files of every pool and nothing
+/// else; scripts with a BOM, CRLF only, no trailing white space, a clean parse and PowerShell's
+/// quote rules agreeing with it; checklists in UTF-8 without BOM, LF only, one final newline,
+/// every PowerShell block parsing clean under the same two readers; the same bytes twice.
+fn check_output(loaded: &Loaded) -> Result<(), TestCaseError> {
+    let artifacts = common::render(loaded);
+    let mut expected: Vec<String> = loaded
+        .topology
+        .pools
+        .iter()
+        .flat_map(|p| pool_files(&p.effective_id()))
+        .collect();
+    expected.sort();
+    prop_assert_eq!(artifacts.keys().cloned().collect::<Vec<_>>(), expected);
+    for (name, bytes) in &artifacts {
+        let text = std::str::from_utf8(bytes);
+        prop_assert!(text.is_ok(), "{} is not UTF-8", name);
+        let text = text.unwrap();
+        if name.ends_with(".ps1") {
+            prop_assert!(text.starts_with('\u{FEFF}'), "{}: no BOM", name);
+            prop_assert!(
+                !text.replace("\r\n", "").contains('\n'),
+                "{}: a bare LF",
+                name
+            );
+            prop_assert!(
+                !text.replace("\r\n", "").contains('\r'),
+                "{}: a bare CR",
+                name
+            );
+            prop_assert!(
+                text.ends_with("\r\n") && !text.ends_with("\r\n\r\n"),
+                "{}",
+                name
+            );
+            prop_assert!(
+                !text.split("\r\n").any(|l| l.ends_with([' ', '\t'])),
+                "{}: trailing white space",
+                name
+            );
+            let src = common::text(bytes);
+            let problems = common::syntax_problems(&src);
+            prop_assert!(problems.is_empty(), "{}: {:?}", name, problems);
+            let problems = common::quotes::quote_rule_problems(&src);
+            prop_assert!(problems.is_empty(), "{}: {:?}", name, problems);
+        } else {
+            prop_assert!(!text.starts_with('\u{FEFF}'), "{}: BOM", name);
+            prop_assert!(!text.contains('\r'), "{}: CR", name);
+            prop_assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{}", name);
+            for (line, block) in common::powershell_blocks(text) {
+                let problems = common::syntax_problems(&block);
+                prop_assert!(
+                    problems.is_empty(),
+                    "{} block at {}: {:?}",
+                    name,
+                    line,
+                    problems
+                );
+                let problems = common::quotes::quote_rule_problems(&block);
+                prop_assert!(
+                    problems.is_empty(),
+                    "{} block at {}: {:?}",
+                    name,
+                    line,
+                    problems
+                );
+            }
+        }
+    }
+    prop_assert!(
+        common::render(loaded) == artifacts,
+        "a second render differs"
+    );
     Ok(())
 }
 
@@ -192,8 +272,38 @@ proptest! {
 }
 
 #[test]
-fn unmutated_samples_load() {
+fn unmutated_samples_load_and_render_within_the_invariants() {
     for s in samples() {
-        load_bytes("t.yaml", "t.yaml", s.as_bytes(), &[]).expect("sample loads");
+        let loaded = load_bytes("t.yaml", "t.yaml", s.as_bytes(), &[]).expect("sample loads");
+        check_output(&loaded).expect("invariants");
     }
+}
+
+/// Line mutations of the samples that still load (a changed value, a dropped optional key) reach
+/// the render checks: the property above is not only about refused input.
+#[test]
+fn many_mutated_samples_still_load_and_are_rendered() {
+    let all = samples();
+    let mut loaded = 0;
+    let mut tried = 0;
+    for (si, text) in all.iter().enumerate() {
+        // Every seventh line (the test renders and parses each result: keep it to seconds).
+        for line in (si..text.lines().count()).step_by(7) {
+            tried += 1;
+            let m = if line % 2 == 0 {
+                Mutation::DeleteLine(line)
+            } else {
+                Mutation::Indent(line, false, 2)
+            };
+            let mutated = apply(text, &m);
+            if let Ok(l) = load_bytes("t.yaml", "t.yaml", mutated.as_bytes(), &[]) {
+                loaded += 1;
+                check_output(&l).unwrap_or_else(|e| panic!("sample {si}, {m:?}: {e}"));
+            }
+        }
+    }
+    assert!(
+        loaded * 5 > tried,
+        "only {loaded} of {tried} mutated samples load"
+    );
 }

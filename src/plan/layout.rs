@@ -59,7 +59,7 @@ pub struct SetLayout {
 }
 
 pub const LAYOUT: SetLayout = SetLayout {
-    set_name_regex: "^[0-9]{8}T[0-9]{6}Z$",
+    set_name_regex: r"^[0-9]{8}T[0-9]{6}Z\z",
     set_name_format: "yyyyMMdd'T'HHmmss'Z'",
     log: "backup.log",
     cms_zip: "Cms\\CsConfiguration.zip",

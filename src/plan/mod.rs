@@ -83,6 +83,8 @@ pub struct PoolPlan {
     pub notify: Option<NotifyPlan>,
     pub backup_steps: Vec<BackupStep>,
     pub layout: SetLayout,
+    /// The topology's path and service id rules, for the script's run-time checks.
+    pub rules: crate::validate::ScriptRules,
     /// Output file names of this pool, relative to its folder.
     pub script_file: String,
     pub checklist_file: String,
@@ -191,6 +193,7 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
         notify: t.notify.as_ref().map(backup::notify_plan),
         backup_steps: backup::backup_steps(pool),
         layout: LAYOUT,
+        rules: crate::validate::SCRIPT_RULES,
         script_file: format!("backup-{id}.ps1"),
         checklist_file: format!("restore-checklist-{id}.md"),
         rgs_audio: rgs_audio(pool),

@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use abc_failover::load::{load_bytes, load_file, Loaded};
-use abc_failover::render::{render_embedded, Artifacts};
+use abc_failover::render::{render_embedded, Artifacts, Renderer, TemplateSet};
 use tree_sitter::{Node, Parser, Tree};
+
+pub mod cmdlets;
+pub mod quotes;
+pub mod structure;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,9 +37,22 @@ pub fn load_text(yaml: &str) -> Loaded {
         .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// Render with the embedded templates, or, when `ABC_FAILOVER_TEST_TEMPLATES` names a folder,
+/// with that folder's templates replacing the embedded ones of the same name: the template
+/// mutation harness (`python3 .ci/template_mutations.py`) runs the semantic tests that way.
 pub fn render(loaded: &Loaded) -> Artifacts {
-    render_embedded(loaded).expect("render")
+    match std::env::var_os(TEMPLATES_ENV) {
+        Some(dir) => {
+            let set = TemplateSet::with_overrides(Path::new(&dir)).expect("override templates");
+            Renderer::new(&set)
+                .and_then(|r| r.render_all(loaded))
+                .expect("render")
+        }
+        None => render_embedded(loaded).expect("render"),
+    }
 }
+
+pub const TEMPLATES_ENV: &str = "ABC_FAILOVER_TEST_TEMPLATES";
 
 /// A generated file as text: BOM dropped, CRLF turned into LF.
 pub fn text(bytes: &[u8]) -> String {
@@ -115,8 +132,10 @@ pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Every file under `dir` (relative path with `/`) with its bytes; empty when `dir` is missing.
+/// Every file under `dir` (relative path with `/`) with its bytes. Panics when `dir` is not a
+/// folder, so the trees of two failed renders never compare equal.
 pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    assert!(dir.is_dir(), "{} is not a folder", dir.display());
     let mut out = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {

@@ -175,10 +175,16 @@ $TaskMinute = 30
 # No backup.run_as in the topology: the task runs as SYSTEM.
 $TaskRunAs = $null
 
+# The topology's rules for a folder path (D:\Folder or \\server\share\folder, no trailing \, no
+# / or :, no folder name ending with a space or a dot) and for a service id, checked with -cmatch.
+$FolderPathPattern = '^(?:[A-Za-z]:|\\\\[^\\/:<>"|?*\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]*[^\\/:<>"|?*\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF. ])(?:\\[^\\/:<>"|?*\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]*[^\\/:<>"|?*\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF. ])+\z'
+$FolderPathMaxLength = 200
+$ServiceIdPattern = '^[0-9]+-ApplicationServer-[0-9]+\z'
+
 # ---------------------------------------------------------------------------------------------
 # Names inside a backup set (shared with the restore checklist).
 # ---------------------------------------------------------------------------------------------
-$SetNameRegex = '^[0-9]{8}T[0-9]{6}Z$'
+$SetNameRegex = '^[0-9]{8}T[0-9]{6}Z\z'
 $SetNameFormat = 'yyyyMMdd''T''HHmmss''Z'''
 $LogName = 'backup.log'
 $CmsZip = 'Cms\CsConfiguration.zip'
@@ -257,13 +263,11 @@ function Join-SetPath {
 }
 
 function Test-FolderPath {
-    # True for an absolute folder path of the kind the topology allows: D:\Folder or
-    # \\server\share\folder, without a trailing backslash, empty, . or .. folder names, / or :.
+    # True for an absolute folder path of the kind the topology allows (the same rule as the
+    # topology's validation): D:\Folder or \\server\share\folder, without a trailing backslash,
+    # / or :, and no folder name that is empty or ends with a space or a dot (so no . or ..).
     param([string]$Path)
-    if ($Path -notmatch '^(?:[A-Za-z]:(?:\\[^\\/:]+)+|\\\\[^\\/:]+\\[^\\/:]+(?:\\[^\\/:]+)*)\z') {
-        return $false
-    }
-    return ($Path -notmatch '\\\.{1,2}(?:\\|\z)')
+    return ($Path.Length -le $FolderPathMaxLength -and $Path -cmatch $FolderPathPattern)
 }
 
 function Initialize-Folder {
@@ -417,7 +421,7 @@ function Get-PoolAppServerServiceId {
         }
         $script:AppServerServiceId = [string]$service[0].ServiceId
     }
-    if ($script:AppServerServiceId -notmatch '^[0-9]+-ApplicationServer-[0-9]+$') {
+    if ($script:AppServerServiceId -cnotmatch $ServiceIdPattern) {
         throw ('Unexpected Application Server service id: ' + $script:AppServerServiceId)
     }
     return $script:AppServerServiceId
