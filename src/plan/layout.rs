@@ -37,6 +37,8 @@ pub struct SetLayout {
     pub common_area_phones_csv: &'static str,
     pub analog_devices_csv: &'static str,
     pub exum_contacts_csv: &'static str,
+    /// `Get-CsTopology -AsXml`: the published topology the run saw (and checked drift against).
+    pub topology_xml: &'static str,
     /// Folder inside the set that receives a copy of the verified `.bak` files.
     pub databases_dir: &'static str,
     pub sums: &'static str,
@@ -70,6 +72,7 @@ pub const LAYOUT: SetLayout = SetLayout {
     common_area_phones_csv: "Inventory\\CommonAreaPhones.csv",
     analog_devices_csv: "Inventory\\AnalogDevices.csv",
     exum_contacts_csv: "Inventory\\ExUmContacts.csv",
+    topology_xml: "Inventory\\Topology.xml",
     databases_dir: "Databases",
     sums: "SHA256SUMS",
     manifest: "manifest.json",
