@@ -890,3 +890,18 @@ fn rgs_import_waits_for_the_cms_failover_unless_the_cms_was_elsewhere() {
     let dub = checklist_of(&sample("contoso.yaml"), "dub");
     assert!(!step(&dub, 4).contains("Only after step 2 has finished"));
 }
+
+/// Issue #10: P2 never picks a set dated in the future (a clock that ran ahead) and shows the
+/// drift the backup run recorded in the picked set's manifest.json.
+#[test]
+fn p2_skips_future_sets_and_shows_the_drift_of_the_picked_set() {
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let p2 = &md[md.find("**P2. ").expect("P2")..md.find("**P3. ").expect("P3")];
+    let find = |n: &str| p2.find(n).unwrap_or_else(|| panic!("P2 lacks {n:?}:\n{p2}"));
+    let latest = find("$Latest = [DateTime]::UtcNow.AddDays(1).ToString('yyyyMMdd''T''HHmmss''Z''', [System.Globalization.CultureInfo]::InvariantCulture)");
+    let filter = find("[string]::CompareOrdinal($_.Name, $Latest) -le 0");
+    let pick = find("$Set = (");
+    let drift = find("$Manifest.PSObject.Properties['Drift']");
+    let table = find("$Manifest.Drift | Format-Table -Property Item, Expected, Found");
+    assert!(latest < filter && filter < pick && pick < drift && drift < table);
+}

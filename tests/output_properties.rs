@@ -324,7 +324,7 @@ fn the_checker_catches_unlisted_reads() {
         ("Get-CsUnassignedNumber | Where-Object { $_.AnnouncementService }\n", "AnnouncementService"),
         ("$r = @(Get-CsPool -Identity $x)\n$r[0].Fqdn\n", "Fqdn"),
         ("$r = @(Get-CsPool | Where-Object { $true })\nforeach ($p in $r) { $p.Site }\n", "Site"),
-        ("(Get-CsTopology -AsXml).OuterXml\n", "OuterXml"),
+        ("(Get-CsTopology -AsXml).InnerText\n", "InnerText"),
         ("$Now = $null\ntry {\n    $Now = @(Get-CsService -CentralManagement -ErrorAction Stop)\n} catch {\n}\nif ($null -eq $Now) {\n} else {\n    if (@($Now | Where-Object { $_.PoolFqdn -eq $PoolA }).Count -gt 0) { 'a' }\n}\n", "PoolFqdn"),
         ("function F {\n    $s = Get-CsService -Registrar\n    $s.Version\n}\n", "Version"),
         ("$o = @(@(Get-CsCallParkOrbit) + @(Get-CsCallParkOrbit -Type GroupPickup) | Where-Object {\n    $_.NumberRangeStart\n})\n", "NumberRangeStart"),
