@@ -949,7 +949,11 @@ fn hazard_1_tolerant_property_helper() {
             "throw ($Cmdlet + ' output has no property '",
         ],
     );
-    assert_eq!(src.matches("PSObject.Properties[").count(), 2, "one helper (and the own manifest)");
+    assert_eq!(
+        src.matches("PSObject.Properties[").count(),
+        2,
+        "one helper (and the own manifest)"
+    );
 }
 
 /// Item 2: logging never throws; the first failure warns once, lines stay in memory, and the
@@ -1000,7 +1004,10 @@ fn hazard_3_long_paths_fail_the_step() {
     let src = contoso_red();
     assert!(src.contains("$MaxPathLength = 259"));
     let check = function_body(&src, "Assert-PathLength");
-    assert!(check.contains("if ($Path.Length -gt $MaxPathLength) {"), "{check}");
+    assert!(
+        check.contains("if ($Path.Length -gt $MaxPathLength) {"),
+        "{check}"
+    );
     assert!(check.contains("+ $Path +"), "the path is named: {check}");
     let walk = function_body(&src, "Get-SetFileList");
     in_order(
@@ -1025,7 +1032,10 @@ fn hazard_3_long_paths_fail_the_step() {
             "$result.Status = 'Failed'",
         ],
     );
-    assert!(src.contains("Assert-PathLength -Path $copied"), "copy verification");
+    assert!(
+        src.contains("Assert-PathLength -Path $copied"),
+        "copy verification"
+    );
 }
 
 /// Item 4: an exclusive lock file in every <location>\<pool> folder the run writes, taken
@@ -1125,7 +1135,10 @@ fn hazard_8_mutex_not_under_whatif_and_access_denied() {
     );
     assert_eq!(main.matches("New-Object System.Threading.Mutex").count(), 1);
     let unwrap = function_body(&src, "Test-ExceptionType");
-    assert!(unwrap.contains("$current = $current.InnerException"), "{unwrap}");
+    assert!(
+        unwrap.contains("$current = $current.InnerException"),
+        "{unwrap}"
+    );
 }
 
 /// Item 9: lists from powershell.exe -File arrive as one string: split on commas, and -Skip
@@ -1133,7 +1146,10 @@ fn hazard_8_mutex_not_under_whatif_and_access_denied() {
 #[test]
 fn hazard_9_comma_separated_lists() {
     let src = contoso_red();
-    assert!(!src.contains("[ValidateSet("), "a ValidateSet refuses 'A,B'");
+    assert!(
+        !src.contains("[ValidateSet("),
+        "a ValidateSet refuses 'A,B'"
+    );
     let split = function_body(&src, "ConvertTo-ParameterList");
     assert!(split.contains(".Split(',')"), "{split}");
     assert!(split.contains("$name -ne '@()'"), "{split}");
@@ -1148,7 +1164,10 @@ fn hazard_9_comma_separated_lists() {
             "Test-FolderPath -Path $location",
         ],
     );
-    assert!(src.contains("-Skip Databases,Prune"), "help shows the -File form");
+    assert!(
+        src.contains("-Skip Databases,Prune"),
+        "help shows the -File form"
+    );
 }
 
 /// Item 10: one account model, named in the help, and checked at start.
@@ -1168,7 +1187,10 @@ fn hazard_10_run_as_account() {
     let check = function_body(&src, "Test-RunAsAccount");
     assert!(check.contains("[System.Security.Principal.WindowsIdentity]::GetCurrent()"));
     assert!(check.contains("'\\\\RTCUniversalServerAdmins$'"), "{check}");
-    in_order(main_block(&src), &["Lock-PoolFolder -Folder $folder", "Test-RunAsAccount"]);
+    in_order(
+        main_block(&src),
+        &["Lock-PoolFolder -Folder $folder", "Test-RunAsAccount"],
+    );
 }
 
 /// Item 11: COMPRESSION is retried without it on error 1844; robocopy leaves out the set's own
@@ -1176,7 +1198,9 @@ fn hazard_10_run_as_account() {
 #[test]
 fn hazard_11_compression_retry_and_exclusions_by_full_path() {
     let src = contoso_red();
-    let step = &src[src.find("Invoke-BackupStep -Name 'Databases'").expect("step")..];
+    let step = &src[src
+        .find("Invoke-BackupStep -Name 'Databases'")
+        .expect("step")..];
     in_order(
         step,
         &[
@@ -1224,13 +1248,25 @@ fn exit_codes_and_event_ids_are_documented_alike() {
         ("$ExitWarnings", "$EventIdWarnings"),
         ("$ExitPartial", "$EventIdPartial"),
     ] {
-        in_order(summary, &[&format!("($exitCode -eq {code}"), &format!("-EventId {event}")]);
+        in_order(
+            summary,
+            &[
+                &format!("($exitCode -eq {code}"),
+                &format!("-EventId {event}"),
+            ],
+        );
     }
     let help = &src[..src.find("#>").expect("help")];
     let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
     for (code, id) in expected {
-        assert!(help.contains(&format!("      {code}  event {id}  ")), "help: {code} {id}");
-        assert!(readme.contains(&format!("| {code} | {id} | ")), "README: {code} {id}");
+        assert!(
+            help.contains(&format!("      {code}  event {id}  ")),
+            "help: {code} {id}"
+        );
+        assert!(
+            readme.contains(&format!("| {code} | {id} | ")),
+            "README: {code} {id}"
+        );
     }
     assert!(readme.contains("the topology file is stale (drift)"));
     assert!(help.contains("the topology file is stale (drift)"));
@@ -1240,7 +1276,9 @@ fn exit_codes_and_event_ids_are_documented_alike() {
 #[test]
 fn findings_reach_manifest_summary_and_event() {
     let src = contoso_red();
-    let manifest = &src[src.find("Invoke-BackupStep -Name 'Manifest'").expect("manifest")..];
+    let manifest = &src[src
+        .find("Invoke-BackupStep -Name 'Manifest'")
+        .expect("manifest")..];
     for field in [
         "Counts       = $counts",
         "Drift        = @($script:Drift)",
@@ -1315,7 +1353,9 @@ fn preflight_free_space_and_topology_xml() {
     assert!(free.contains("if ($free -lt $need) {"));
     assert!(free.contains("throw ('Not enough free space on '"));
     assert!(src.contains("$TopologyXml = 'Inventory\\Topology.xml'"));
-    let inventory = &src[src.find("Invoke-BackupStep -Name 'Inventory'").expect("inventory")..];
+    let inventory = &src[src
+        .find("Invoke-BackupStep -Name 'Inventory'")
+        .expect("inventory")..];
     let inventory = &inventory[..inventory.find("\n    }\n").expect("end")];
     assert!(inventory.contains("Save-TopologyXml -Relative $TopologyXml"));
 }

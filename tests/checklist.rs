@@ -897,7 +897,10 @@ fn rgs_import_waits_for_the_cms_failover_unless_the_cms_was_elsewhere() {
 fn p2_skips_future_sets_and_shows_the_drift_of_the_picked_set() {
     let md = checklist_of(&sample("contoso.yaml"), "red");
     let p2 = &md[md.find("**P2. ").expect("P2")..md.find("**P3. ").expect("P3")];
-    let find = |n: &str| p2.find(n).unwrap_or_else(|| panic!("P2 lacks {n:?}:\n{p2}"));
+    let find = |n: &str| {
+        p2.find(n)
+            .unwrap_or_else(|| panic!("P2 lacks {n:?}:\n{p2}"))
+    };
     let latest = find("$Latest = [DateTime]::UtcNow.AddDays(1).ToString('yyyyMMdd''T''HHmmss''Z''', [System.Globalization.CultureInfo]::InvariantCulture)");
     let filter = find("[string]::CompareOrdinal($_.Name, $Latest) -le 0");
     let pick = find("$Set = (");

@@ -21,7 +21,10 @@ fn table() -> BTreeMap<(String, String), String> {
         assert_eq!(f.len(), 3, "bad row {line:?}");
         assert!(f[2].trim().len() > 10, "row without a source: {line:?}");
         let key = (f[0].to_ascii_lowercase(), f[1].to_ascii_lowercase());
-        assert!(t.insert(key, f[2].to_string()).is_none(), "duplicate {line:?}");
+        assert!(
+            t.insert(key, f[2].to_string()).is_none(),
+            "duplicate {line:?}"
+        );
     }
     t
 }
@@ -76,7 +79,9 @@ fn first_cs_command(n: Node, src: &str) -> Option<String> {
             }
         }
     }
-    children(n).into_iter().find_map(|c| first_cs_command(c, src))
+    children(n)
+        .into_iter()
+        .find_map(|c| first_cs_command(c, src))
 }
 
 type Scope = usize;
@@ -307,7 +312,10 @@ fn every_output_property_a_backup_script_reads_has_a_source() {
         }
         assert!(!src.contains("$_.AnnouncementService"), "{what}");
     }
-    assert!(reads > 20, "only {reads} reads found: the flow analysis is blind");
+    assert!(
+        reads > 20,
+        "only {reads} reads found: the flow analysis is blind"
+    );
     for key in ["callparkserviceid", "serviceid", "uptodate", "exportstatus"] {
         assert!(
             used.iter().any(|(_, p)| p == key),
