@@ -64,18 +64,8 @@ fn product_commands(src: &str) -> BTreeSet<String> {
     commands(src)
         .into_iter()
         .map(|(name, _)| name)
-        .filter(|n| is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
+        .filter(|n| common::is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
         .collect()
-}
-
-fn is_cs_cmdlet(name: &str) -> bool {
-    name.split_once('-').is_some_and(|(verb, noun)| {
-        !verb.is_empty()
-            && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
 }
 
 /// What the script of `pool` must call, from its services and databases.
@@ -270,7 +260,7 @@ fn check_parameters(what: &str, product: Product, src: &str) -> usize {
     let v = version_key(product);
     let mut checked = 0;
     for (name, params) in commands(src) {
-        if !is_cs_cmdlet(&name) {
+        if !common::is_cs_cmdlet(&name) {
             continue;
         }
         let cmd = name.to_ascii_lowercase();

@@ -33,16 +33,6 @@ fn text<'a>(n: Node, src: &'a str) -> &'a str {
     &src[n.byte_range()]
 }
 
-fn is_cs_cmdlet(name: &str) -> bool {
-    name.split_once('-').is_some_and(|(verb, noun)| {
-        !verb.is_empty()
-            && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
-}
-
 /// Node kinds that only wrap a value (no member access, cast or call in between).
 const WRAPPERS: &[&str] = &[
     "pipeline",
@@ -74,7 +64,7 @@ fn first_cs_command(n: Node, src: &str) -> Option<String> {
     }
     if n.kind() == "command" {
         if let Some(name) = n.child_by_field_name("command_name") {
-            if is_cs_cmdlet(text(name, src)) {
+            if common::is_cs_cmdlet(text(name, src)) {
                 return Some(text(name, src).to_string());
             }
         }
@@ -130,7 +120,7 @@ impl Flow<'_> {
                 let filter = ["Where-Object", "Sort-Object", "Select-Object"]
                     .iter()
                     .any(|f| f.eq_ignore_ascii_case(name));
-                if !(is_cs_cmdlet(name) || filter) {
+                if !(common::is_cs_cmdlet(name) || filter) {
                     return None;
                 }
                 return first_cs_command(n, self.src).or_else(|| {
