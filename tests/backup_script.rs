@@ -1302,6 +1302,9 @@ fn findings_reach_manifest_summary_and_event() {
         summary.matches("+ $summary)").count() >= 5,
         "every event carries the summary"
     );
+    // Checks saves nothing: skipped or failed, it does not keep the set from COMPLETE.
+    assert!(function_body(&src, "Test-DataStepsSucceeded")
+        .contains("@('Checks', 'Complete', 'Prune') -notcontains $result.Name"));
     let add = function_body(&src, "Add-Finding");
     assert!(add.contains("[void]$script:Drift.Add($finding)"));
     assert!(add.contains("Add-RunWarning"));

@@ -52,7 +52,8 @@
     future (a clock that ran ahead) never counts and is reported.
 
 .PARAMETER Skip
-    Names of steps to leave out. A set with a skipped step (other than Prune) is not marked COMPLETE.
+    Names of steps to leave out. A set with a skipped step (other than Checks and Prune) is not
+    marked COMPLETE.
     From powershell.exe -File give one comma-separated string: -Skip Databases,Prune.
 
 .PARAMETER NoPrune
@@ -742,9 +743,10 @@ function Invoke-BackupStep {
 }
 
 function Test-DataStepsSucceeded {
-    # True when every step before Complete succeeded (Prune and Complete themselves excluded).
+    # True when every step before Complete succeeded (Complete and Prune themselves excluded,
+    # and Checks, which saves nothing: skipped or failed, it leaves the data complete).
     foreach ($result in $script:Results) {
-        if ($result.Name -ne 'Complete' -and $result.Name -ne 'Prune' -and $result.Status -ne 'Succeeded') {
+        if (@('Checks', 'Complete', 'Prune') -notcontains $result.Name -and $result.Status -ne 'Succeeded') {
             return $false
         }
     }
