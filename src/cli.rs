@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{load_file, LoadError, Loaded};
 use crate::output::{self, Change};
 use crate::render::{Renderer, TemplateSet};
+use crate::source::Source;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -19,7 +20,7 @@ Examples:
   abc-failover validate topology.yaml
   abc-failover render topology.yaml -o out
   abc-failover check topology.yaml -o out
-  abc-failover diff old/topology.yaml topology.yaml
+  abc-failover diff main:topology.yaml topology.yaml
   abc-failover render topology.yaml -o out --set pools.dc1.replacement_pool.fqdn=pool-c.contoso.com
 
 Exit codes: 0 success, 1 findings (invalid topology, stale or differing output), 2 trouble
@@ -88,6 +89,9 @@ pub enum Command {
         /// Output folder
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
+        /// Output format of the report of written files
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         #[command(flatten)]
         common: Common,
     },
@@ -98,25 +102,51 @@ pub enum Command {
         /// Output folder
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
+        /// Output format of the findings
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         #[command(flatten)]
         common: Common,
     },
     /// Render two topologies in memory and show what changes in the generated files
+    ///
+    /// OLD is rendered as if it had NEW's file name, so the generated headers do not differ.
+    /// Either side may be REV:PATH, the file as it is in a git revision (read with `git show`;
+    /// PATH from the repository root, or ./PATH from the current folder).
     #[command(
-        after_help = "Example:\n  abc-failover diff main/topology.yaml topology.yaml --stat"
+        after_help = "Examples:\n  abc-failover diff main:topology.yaml topology.yaml\n  abc-failover diff old/topology.yaml topology.yaml --stat --format json"
     )]
     Diff {
+        /// The topology before the change: a file or REV:PATH
         old: PathBuf,
+        /// The topology after the change: a file or REV:PATH
         new: PathBuf,
         /// Counts per pool only
         #[arg(long)]
         stat: bool,
+        /// Output format of the counts (json needs --stat)
+        #[arg(long, value_enum, default_value_t = Format::Text, requires = "stat")]
+        format: Format,
         #[command(flatten)]
         common: Common,
     },
     /// Print the JSON Schema of the topology file
     #[command(after_help = "Example:\n  abc-failover schema > topology.schema.json")]
     Schema,
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  abc-failover completions powershell >> $PROFILE\n  abc-failover completions bash > /etc/bash_completion.d/abc-failover\n  abc-failover completions zsh > \"${fpath[1]}/_abc-failover\"\n  abc-failover completions fish > ~/.config/fish/completions/abc-failover.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), or write one page per command into DIR
+    #[command(
+        after_help = "Examples:\n  abc-failover man > abc-failover.1 && man -l abc-failover.1\n  abc-failover man --dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write abc-failover.1 and abc-failover-COMMAND.1 for each command into DIR instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// List or export the embedded templates
     #[command(
         subcommand,
@@ -227,14 +257,43 @@ fn run(cli: Cli) -> Result<Outcome> {
             deny_warnings,
             common,
         } => validate(&file, format, deny_warnings, &common),
-        Command::Render { file, out, common } => render(&file, &out, &common),
-        Command::Check { file, out, common } => check(&file, &out, &common),
+        Command::Render {
+            file,
+            out,
+            format,
+            common,
+        } => render(&file, &out, format, &common),
+        Command::Check {
+            file,
+            out,
+            format,
+            common,
+        } => check(&file, &out, format, &common),
         Command::Diff {
             old,
             new,
             stat,
+            format,
             common,
-        } => diff(&old, &new, stat, &common),
+        } => diff(&old, &new, stat, format, &common),
+        Command::Completions { shell } => {
+            emit!("{}", completions(shell))?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man { dir: None } => {
+            let mut buf = Vec::new();
+            // As generate_to does: no page for `help`, so the page lists none.
+            let cmd = Cli::command().disable_help_subcommand(true);
+            clap_mangen::Man::new(cmd).render(&mut buf)?;
+            emit!("{}", String::from_utf8_lossy(&buf))?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man { dir: Some(dir) } => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            Ok(Outcome::Ok)
+        }
         Command::Schema => {
             emit(format_args!("{}\n", crate::schema::schema_json()))?;
             Ok(Outcome::Ok)
@@ -246,6 +305,22 @@ fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Templates(TemplatesCommand::Export { dir }) => export_templates(&dir),
+    }
+}
+
+/// The completion script for `shell`. PowerShell's filters its candidates with the `.Where{}`
+/// method syntax, which the PowerShell grammar used by the tests does not read; the pipeline
+/// form does the same.
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "abc-failover", &mut buf);
+    let script = String::from_utf8_lossy(&buf).into_owned();
+    match shell {
+        clap_complete::Shell::PowerShell => script.replace(
+            "$completions.Where{ $_.CompletionText -like \"$wordToComplete*\" } |",
+            "$completions | Where-Object { $_.CompletionText -like \"$wordToComplete*\" } |",
+        ),
+        _ => script,
     }
 }
 
@@ -295,14 +370,26 @@ fn validate(file: &Path, format: Format, deny_warnings: bool, common: &Common) -
     Ok(outcome)
 }
 
-fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
+fn render(file: &Path, out: &Path, format: Format, common: &Common) -> Result<Outcome> {
     let artifacts = match render_with_lock(file, common)? {
         Ok(a) => a,
         Err(o) => return Ok(o),
     };
     let report = output::write(out, &artifacts)?;
-    for (rel, change) in &report {
-        emitln!("{:<9} {}", change.word(), out.join(rel).display())?;
+    match format {
+        Format::Json => {
+            let files: Vec<_> = report
+                .iter()
+                .map(|(rel, change)| serde_json::json!({ "path": rel, "change": change.word() }))
+                .collect();
+            let doc = serde_json::json!({ "out": out.display().to_string(), "files": files });
+            emitln!("{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        Format::Text => {
+            for (rel, change) in &report {
+                emitln!("{:<9} {}", change.word(), out.join(rel).display())?;
+            }
+        }
     }
     let changed = report
         .iter()
@@ -312,7 +399,7 @@ fn render(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
+fn check(file: &Path, out: &Path, format: Format, common: &Common) -> Result<Outcome> {
     let artifacts = match render_with_lock(file, common)? {
         Ok(a) => a,
         Err(o) => return Ok(o),
@@ -321,21 +408,33 @@ fn check(file: &Path, out: &Path, common: &Common) -> Result<Outcome> {
     for note in &report.notes {
         eprintln!("{note}");
     }
+    let command = render_command(file, out, common);
+    if let Format::Json = format {
+        let doc = serde_json::json!({
+            "out": out.display().to_string(),
+            "up_to_date": report.is_clean(),
+            "findings": report.findings,
+            "notes": report.notes,
+            "render_command": if report.is_clean() { None } else { Some(&command) },
+        });
+        emitln!("{}", serde_json::to_string_pretty(&doc)?)?;
+    }
     if report.is_clean() {
         eprintln!("{}: up to date", out.display());
         return Ok(Outcome::Ok);
     }
-    let color = color_enabled();
-    for d in &report.diffs {
-        emit!("{}", paint(d, color))?;
-    }
-    for line in &report.lines {
-        emitln!("{line}")?;
+    if let Format::Text = format {
+        let color = color_enabled();
+        for d in report.diffs() {
+            emit!("{}", paint(d, color))?;
+        }
+        for f in &report.findings {
+            emitln!("{}", f.line())?;
+        }
     }
     eprintln!(
-        "{} is stale: run `{}` and commit the result",
-        out.display(),
-        render_command(file, out, common)
+        "{} is stale: run `{command}` and commit the result",
+        out.display()
     );
     Ok(Outcome::Findings)
 }
@@ -371,16 +470,73 @@ fn shell_word(s: &str) -> String {
     }
 }
 
-fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome> {
-    let renderer = renderer(common)?;
-    let mut rendered = Vec::new();
-    for f in [old, new] {
-        match load(f, &common.sets)? {
-            Ok(loaded) => rendered.push(renderer.render_all(&loaded)?),
-            Err(o) => return Ok(o),
+/// Load both sides of a diff, OLD under NEW's file name, and print each warning once, saying
+/// which side has it.
+fn load_sides(old: &Source, new: &Source, sets: &[String]) -> Result<Loading<[Loaded; 2]>> {
+    let name = new.name();
+    let mut loaded = Vec::new();
+    for side in [old, new] {
+        match side.load(&name, sets) {
+            Ok(l) => loaded.push(l),
+            Err(LoadError::Invalid(diags)) => {
+                print_diagnostics(&diags);
+                let n = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!("{}: {n} error(s); nothing was compared", side.shown());
+                return Ok(Err(Outcome::Findings));
+            }
+            Err(e @ LoadError::Unreadable { .. }) => {
+                eprintln!("{e}");
+                return Ok(Err(Outcome::Reported));
+            }
         }
     }
-    let (diffs, stats) = output::diff(&rendered[0], &rendered[1]);
+    let [o, n]: [Loaded; 2] = loaded.try_into().expect("two sides");
+    // The same warning on both sides (positions may differ) is printed once, at NEW's place.
+    let key = |d: &Diagnostic| (d.severity, d.message.clone(), d.help.clone());
+    let in_old: Vec<_> = o.warnings.iter().map(key).collect();
+    let in_new: Vec<_> = n.warnings.iter().map(key).collect();
+    for d in &n.warnings {
+        let side = if in_old.contains(&key(d)) {
+            "old and new"
+        } else {
+            "new only"
+        };
+        print_side_warning(d, side);
+    }
+    for d in o.warnings.iter().filter(|d| !in_new.contains(&key(d))) {
+        print_side_warning(d, "old only");
+    }
+    Ok(Ok([o, n]))
+}
+
+fn print_side_warning(d: &Diagnostic, side: &str) {
+    let mut d = d.clone();
+    d.message = format!("{} (in {side})", d.message);
+    eprintln!("{d}");
+}
+
+fn diff(old: &Path, new: &Path, stat: bool, format: Format, common: &Common) -> Result<Outcome> {
+    let renderer = renderer(common)?;
+    let (old, new) = (Source::parse(old), Source::parse(new));
+    let [o, n] = match load_sides(&old, &new, &common.sets)? {
+        Ok(sides) => sides,
+        Err(outcome) => return Ok(outcome),
+    };
+    let (diffs, stats) = output::diff(&renderer.render_all(&o)?, &renderer.render_all(&n)?);
+    let outcome = if diffs.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    };
+    if let Format::Json = format {
+        let pools: Vec<_> = stats
+            .iter()
+            .map(|(pool, s)| serde_json::json!({ "pool": pool, "files_changed": s.files_changed, "insertions": s.added_lines, "deletions": s.removed_lines }))
+            .collect();
+        let doc = serde_json::json!({ "changed": !diffs.is_empty(), "pools": pools });
+        emitln!("{}", serde_json::to_string_pretty(&doc)?)?;
+        return Ok(outcome);
+    }
     let color = color_enabled();
     if !stat {
         for d in &diffs {
@@ -399,11 +555,7 @@ fn diff(old: &Path, new: &Path, stat: bool, common: &Common) -> Result<Outcome> 
             )?;
         }
     }
-    Ok(if diffs.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Findings
-    })
+    Ok(outcome)
 }
 
 fn export_templates(dir: &Path) -> Result<Outcome> {

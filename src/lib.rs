@@ -12,6 +12,7 @@ pub mod plan;
 pub mod product;
 pub mod render;
 pub mod schema;
+pub mod source;
 pub mod starter;
 pub mod text;
 pub mod validate;

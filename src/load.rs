@@ -45,6 +45,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Read and check the topology file at `path`, applying `sets` (`PATH=VALUE`) before validation.
 pub fn load_file(path: &Path, sets: &[String]) -> Result<Loaded, LoadError> {
+    load_file_as(path, None, sets)
+}
+
+/// [`load_file`], with `name` (when given) instead of the file's own name in generated headers.
+pub fn load_file_as(path: &Path, name: Option<&str>, sets: &[String]) -> Result<Loaded, LoadError> {
     let shown = path.display().to_string();
     let unreadable = |reason: String| LoadError::Unreadable {
         path: shown.clone(),
@@ -76,11 +81,16 @@ pub fn load_file(path: &Path, sets: &[String]) -> Result<Loaded, LoadError> {
         );
         return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| shown.clone());
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => file_name(path).unwrap_or_else(|| shown.clone()),
+    };
     load_bytes(&shown, &name, &bytes, sets)
+}
+
+/// The last component of `path`, as generated headers name a topology file.
+pub fn file_name(path: &Path) -> Option<String> {
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
 /// Check topology `bytes`; `shown` names the file in messages, `name` in generated headers.
@@ -117,6 +127,7 @@ pub fn load_bytes(
         )
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let fail = |p: Problem| LoadError::Invalid(vec![p.locate(shown, sets).with_source(text)]);
     let mut root = yaml::parse(text, Origin::File).map_err(fail)?;
     if !matches!(root.kind, Kind::Map(_)) {
         return Err(fail(Problem::error(
@@ -147,7 +158,7 @@ pub fn load_bytes(
     });
     let diags: Vec<Diagnostic> = problems
         .into_iter()
-        .map(|p| p.locate(shown, sets))
+        .map(|p| p.locate(shown, sets).with_source(text))
         .collect();
     if diags.iter().any(Diagnostic::is_error) {
         return Err(LoadError::Invalid(diags));

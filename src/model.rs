@@ -90,6 +90,9 @@ pub struct Topology {
     #[schemars(length(max = 200), pattern(r#"^[^"|\p{Cc}]*$"#))]
     pub organization: Option<String>,
     pub backup: Backup,
+    /// Optional: an email report after each backup run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notify>,
     /// Each pool A, its paired pool B and (once known) its replacement pool C.
     pub pools: Vec<Pool>,
 }
@@ -113,6 +116,15 @@ pub struct Backup {
     #[serde(default = "default_keep_last")]
     #[schemars(range(min = 1, max = 1000))]
     pub keep_last: u32,
+    /// Daily start time of the scheduled task (`-RegisterTask`), HH:MM local time.
+    #[serde(default = "default_schedule")]
+    #[schemars(pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub schedule: String,
+    /// Account of the scheduled task: a group managed service account `DOMAIN\name$`.
+    /// Absent: SYSTEM. Never a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,14}\\[A-Za-z0-9][A-Za-z0-9_-]{0,14}\$$"))]
+    pub run_as: Option<String>,
 }
 
 fn default_retention_days() -> u32 {
@@ -120,6 +132,50 @@ fn default_retention_days() -> u32 {
 }
 fn default_keep_last() -> u32 {
     3
+}
+/// The default daily start time of the scheduled task.
+pub const DEFAULT_SCHEDULE: &str = "02:30";
+fn default_schedule() -> String {
+    DEFAULT_SCHEDULE.into()
+}
+
+/// When the backup script sends its email report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyWhen {
+    /// Unless the run is COMPLETE without warnings.
+    #[default]
+    Failure,
+    /// After every run.
+    Always,
+}
+
+/// The email report of each backup run (Send-MailMessage; no password anywhere: the task
+/// account's Windows authentication or an anonymous relay).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// Host name or IPv4 address of the SMTP relay.
+    pub smtp_server: String,
+    /// SMTP port (1..65535).
+    #[serde(default = "default_smtp_port")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u32,
+    /// STARTTLS (Send-MailMessage -UseSsl); the relay must then accept anonymous submission.
+    #[serde(default)]
+    pub use_ssl: bool,
+    /// Sender address (`name@domain`, no display name).
+    pub from: String,
+    /// Recipient addresses.
+    #[schemars(length(min = 1))]
+    pub to: Vec<String>,
+    /// failure (default): unless the run is COMPLETE without warnings; always: every run.
+    #[serde(default)]
+    pub when: NotifyWhen,
+}
+
+fn default_smtp_port() -> u32 {
+    25
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

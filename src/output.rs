@@ -345,20 +345,64 @@ pub fn unified(
     })
 }
 
+/// What `check` can find wrong with one file under OUT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// This render produces it; OUT does not have it.
+    Missing,
+    /// OUT has other bytes.
+    Changed,
+    /// Its SHA-256 differs from the one the lock file records (always with a `Changed`).
+    HandEdited,
+    /// The lock file lists it; this topology no longer produces it.
+    Extra,
+}
+
+/// One problem `check` found, with the unified diff for a changed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// Relative to OUT, with `/`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl Finding {
+    /// The report line: `missing: p`, `changed: p`, `extra: p (...)`, `hand-edited: p (...)`.
+    pub fn line(&self) -> String {
+        let p = &self.path;
+        match self.kind {
+            FindingKind::Missing => format!("missing: {p}"),
+            FindingKind::Changed => format!("changed: {p}"),
+            FindingKind::HandEdited => {
+                format!("hand-edited: {p} (its SHA-256 differs from the one the lock file records)")
+            }
+            FindingKind::Extra => {
+                format!("extra: {p} (a generated file this topology no longer produces)")
+            }
+        }
+    }
+}
+
 /// What `check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
-    /// One line per problem: `missing: p`, `changed: p`, `extra: p`, `hand-edited: p`.
-    pub lines: Vec<String>,
-    /// Unified diffs of changed files.
-    pub diffs: Vec<String>,
+    /// In path order; a hand-edited file has a `HandEdited` and then a `Changed` finding.
+    pub findings: Vec<Finding>,
     /// Remarks that are not findings (files `render` leaves alone).
     pub notes: Vec<String>,
 }
 
 impl CheckReport {
     pub fn is_clean(&self) -> bool {
-        self.lines.is_empty()
+        self.findings.is_empty()
+    }
+
+    /// Unified diffs of changed files.
+    pub fn diffs(&self) -> impl Iterator<Item = &str> {
+        self.findings.iter().filter_map(|f| f.diff.as_deref())
     }
 }
 
@@ -368,19 +412,22 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
     let lock = read_lock(out).ok().flatten();
     for (rel, bytes) in artifacts {
         let path = target(out, rel);
+        let finding = |kind, diff| Finding {
+            kind,
+            path: rel.clone(),
+            diff,
+        };
         match read_if_exists(&path)? {
-            None => report.lines.push(format!("missing: {rel}")),
+            None => report.findings.push(finding(FindingKind::Missing, None)),
             Some(old) if old == *bytes => {}
             Some(old) => {
                 if let Some(recorded) = lock.as_ref().and_then(|l| l.files.get(rel)) {
                     if *recorded != sha256_hex(&old) {
-                        report.lines.push(format!("hand-edited: {rel} (its SHA-256 differs from the one the lock file records)"));
+                        report.findings.push(finding(FindingKind::HandEdited, None));
                     }
                 }
-                report.lines.push(format!("changed: {rel}"));
-                if let Some(d) = unified(rel, Some(&old), Some(bytes), "a", "b") {
-                    report.diffs.push(d.text);
-                }
+                let diff = unified(rel, Some(&old), Some(bytes), "a", "b").map(|d| d.text);
+                report.findings.push(finding(FindingKind::Changed, diff));
             }
         }
     }
@@ -392,9 +439,11 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
         .unwrap_or_default();
     for rel in &listed {
         if !artifacts.contains_key(rel) && is_generated_path(rel) && target(out, rel).exists() {
-            report.lines.push(format!(
-                "extra: {rel} (a generated file this topology no longer produces)"
-            ));
+            report.findings.push(Finding {
+                kind: FindingKind::Extra,
+                path: rel.clone(),
+                diff: None,
+            });
         }
     }
     for rel in generated_files_on_disk(out)? {

@@ -60,7 +60,8 @@ pub enum Source {
     Custom(PathBuf),
 }
 
-/// The templates in use: file name (`backup.ps1.tera`) to text and origin.
+/// The templates in use: path relative to `templates/` (`backup/steps/04-call-park.ps1.tera`) to
+/// text and origin.
 #[derive(Debug, Clone)]
 pub struct TemplateSet {
     pub files: BTreeMap<String, (String, Source)>,

@@ -123,6 +123,124 @@ pub fn path_problem(path: &str) -> Option<String> {
     None
 }
 
+/// Why `s` is not a daily start time `HH:MM` (24-hour, two digits each), if it is not.
+fn schedule_problem(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 5 || b[2] != b':' || !digits(0..2) || !digits(3..5) {
+        return Some("is not a time of day in the form HH:MM".into());
+    }
+    let (h, m) = (&s[..2], &s[3..]);
+    if h > "23" || m > "59" {
+        return Some(format!(
+            "is not a time of day: hours run 00-23 and minutes 00-59, not {h}:{m}"
+        ));
+    }
+    None
+}
+
+/// One part of `DOMAIN\name$`: 1-15 letters, digits, `_` or `-`, starting with a letter or digit.
+fn is_account_part(s: &str) -> bool {
+    (1..=15).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Why `s` is not a group managed service account `DOMAIN\name$`, with a hint, if it is not.
+fn run_as_problem(s: &str) -> Option<(String, &'static str)> {
+    const FORM: &str = "give the gMSA as DOMAIN\\name$ (NetBIOS domain name, account name of 1-15 letters, digits, `_` or `-`, then `$`); omit run_as to run as SYSTEM";
+    if s.contains('@') {
+        return Some((
+            "is a user principal name; the task account is given as DOMAIN\\name$".into(),
+            FORM,
+        ));
+    }
+    let Some((domain, name)) = s.split_once('\\') else {
+        return Some((
+            "has no domain: a group managed service account is DOMAIN\\name$".into(),
+            FORM,
+        ));
+    };
+    let Some(account) = name.strip_suffix('$') else {
+        return Some((
+            "is not a group managed service account (its name ends with `$`): any other account needs a stored password, which this tool never handles".into(),
+            "create a gMSA for the task (New-ADServiceAccount), or omit run_as to run as SYSTEM",
+        ));
+    };
+    if !is_account_part(domain) {
+        return Some((
+            "has a domain part that is not a NetBIOS domain name".into(),
+            FORM,
+        ));
+    }
+    if !is_account_part(account) {
+        return Some((
+            "has an account name that is not 1-15 letters, digits, `_` or `-`".into(),
+            FORM,
+        ));
+    }
+    None
+}
+
+/// Why `s` is not a host name (one or more DNS labels) or an IPv4 address, if it is not.
+fn host_problem(s: &str) -> Option<String> {
+    if s.parse::<std::net::Ipv4Addr>().is_ok() {
+        return None;
+    }
+    if s.contains(':') {
+        return Some(
+            "is not a host name or an IPv4 address (IPv6 literals are not supported)".into(),
+        );
+    }
+    if s.split('.')
+        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some("is not a valid IPv4 address".into());
+    }
+    if !s.contains('.') {
+        // A single label: check it as a label of an FQDN.
+        return fqdn_problem(&format!("{s}.invalid")).map(|why| why.replace(".invalid", ""));
+    }
+    fqdn_problem(s)
+}
+
+/// Why `s` is not a plain email address `local@domain.tld`, if it is not.
+fn address_problem(s: &str) -> Option<String> {
+    if s.contains('<') || s.contains('>') {
+        return Some("has a display name or angle brackets; give the address alone".into());
+    }
+    if s.len() > 254 {
+        return Some(format!(
+            "is {} characters long; an address has at most 254",
+            s.len()
+        ));
+    }
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return Some("has no `@`".into());
+    };
+    if local.is_empty() || local.len() > 64 {
+        return Some(
+            "has a local part (before `@`) that is empty or longer than 64 characters".into(),
+        );
+    }
+    const ATEXT: &str = "!#$%&'*+/=?^_`{|}~-";
+    if let Some(c) = local
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '.' || ATEXT.contains(*c)))
+    {
+        return Some(format!(
+            "has {} in the local part (before `@`)",
+            describe_char(c)
+        ));
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Some("has a local part (before `@`) that starts or ends with a dot, or has two dots in a row".into());
+    }
+    fqdn_problem(domain)
+        .map(|why| format!("has a domain (after `@`) that is not a valid FQDN: it {why}"))
+}
+
 fn is_sql_instance(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
@@ -297,9 +415,81 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             ),
         );
     }
+    if let Some(why) = schedule_problem(&b.schedule) {
+        c.error(
+            &[K("backup"), K("schedule")],
+            format!(
+                "backup.schedule `{}` {why}",
+                crate::diagnostic::shown(&b.schedule)
+            ),
+        )
+        .help = Some("the daily start time in local time, for example '02:30' (in quotes)".into());
+    }
+    if let Some(r) = &b.run_as {
+        if let Some((why, help)) = run_as_problem(r) {
+            c.error(
+                &[K("backup"), K("run_as")],
+                format!("backup.run_as `{}` {why}", crate::diagnostic::shown(r)),
+            )
+            .help = Some(help.into());
+        }
+    }
     if b.copies.is_empty() {
         c.warn(&[K("backup")], "no backup.copies: Microsoft's backup prerequisites ask for a copy of every backup in another location")
             .help = Some("add `copies:` with at least one UNC folder on another server".into());
+    }
+
+    if let Some(n) = &t.notify {
+        if let Some(why) = host_problem(&n.smtp_server) {
+            c.error(
+                &[K("notify"), K("smtp_server")],
+                format!(
+                    "notify.smtp_server `{}` {why}",
+                    crate::diagnostic::shown(&n.smtp_server)
+                ),
+            )
+            .help = Some("give the host name (or IPv4 address) of the SMTP relay".into());
+        }
+        if !(1..=65535).contains(&n.port) {
+            c.error(
+                &[K("notify"), K("port")],
+                format!("notify.port is {}; it must be between 1 and 65535", n.port),
+            );
+        }
+        if n.use_ssl && n.port == 465 {
+            c.warn(&[K("notify"), K("port")], "port 465 expects TLS from the first byte, but Send-MailMessage -UseSsl starts TLS with STARTTLS: the mail will most likely fail")
+                .help = Some("use the relay's submission port (usually 587) with use_ssl".into());
+        }
+        if let Some(why) = address_problem(&n.from) {
+            c.error(
+                &[K("notify"), K("from")],
+                format!(
+                    "notify.from `{}` is not a valid email address: it {why}",
+                    crate::diagnostic::shown(&n.from)
+                ),
+            );
+        }
+        if n.to.is_empty() {
+            c.error(
+                &[K("notify"), K("to")],
+                "notify.to is empty: list at least one recipient",
+            );
+        }
+        let mut seen_to = HashSet::new();
+        for (i, a) in n.to.iter().enumerate() {
+            let p = [K("notify"), K("to"), I(i)];
+            if let Some(why) = address_problem(a) {
+                c.error(
+                    &p,
+                    format!(
+                        "notify.to `{}` is not a valid email address: it {why}",
+                        crate::diagnostic::shown(a)
+                    ),
+                );
+            } else if !seen_to.insert(a.to_ascii_lowercase()) {
+                c.error(&p, format!("recipient `{a}` is listed twice"));
+            }
+        }
     }
 
     if t.pools.is_empty() {

@@ -1166,14 +1166,14 @@ fn hazard_10_run_as_account() {
     let src = contoso_red();
     let help = &src[..src.find("#>").expect("help")];
     for needle in [
-        "one domain account",
-        "RTCUniversalServerAdmins",
-        "sqlcmd -E logs in to every listed SQL instance as it",
-        "write access to BackupRoot, every\n    CopyTo location and the SQL backup path",
+        "one account runs the backup, the account of the scheduled task",
+        "member\n    of RTCUniversalServerAdmins",
+        "sqlcmd -E logs in to every\n    listed SQL instance as it",
+        "write access to BackupRoot, every CopyTo location and the SQL backup path",
     ] {
         assert!(help.contains(needle), "help lacks {needle:?}");
     }
-    assert!(!help.contains("runs as SYSTEM"), "one model only");
+    assert!(!help.contains("Run as a member of"), "one model only");
     let check = function_body(&src, "Test-RunAsAccount");
     assert!(check.contains("[System.Security.Principal.WindowsIdentity]::GetCurrent()"));
     assert!(check.contains("'\\\\RTCUniversalServerAdmins$'"), "{check}");

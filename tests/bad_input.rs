@@ -134,7 +134,18 @@ fn assert_error_at(r: &Run, (line, col): (usize, usize), words: &[&str], help: O
         );
     };
     if let Some(h) = help {
-        let next = lines.get(i + 1).copied().unwrap_or("");
+        // The source line and its caret (`  |`, `12 |   key: value`, `   |       ^^^^`) come first.
+        let is_snippet = |l: &str| {
+            let gutter = l
+                .trim_start()
+                .trim_start_matches(|c: char| c.is_ascii_digit());
+            gutter.starts_with(" |") || gutter.starts_with('|')
+        };
+        let next = lines[i + 1..]
+            .iter()
+            .copied()
+            .find(|l| !is_snippet(l))
+            .unwrap_or("");
         assert!(
             next.starts_with("  help: ") && next.contains(h),
             "expected a help line with {h:?} after {:?}; stderr:\n{}",
@@ -1361,4 +1372,338 @@ fn a_pool_id_that_windows_reserves_is_refused() {
     }
     let y = base_with("id: se1", "id: com0");
     assert_eq!(validate_text(&y, &[]).code, 0);
+}
+
+#[test]
+fn an_error_shows_its_source_line_with_a_caret_under_the_value() {
+    let yaml = BASE.replace(
+        "fqdn: sfbse02.litwareinc.com",
+        "fqdn: 'sfbse02..litwareinc.com'  # pool B",
+    );
+    let r = validate_text(&yaml, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (line, col) = pos_of_nth(&yaml, "'sfbse02..", 0);
+    let first = format!("{}:{line}:{col}: error: ", r.shown);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(&first))
+        .unwrap_or_else(|| panic!("no error at {line}:{col}:\n{}", r.stderr));
+    let gutter = " ".repeat(line.to_string().len());
+    assert_eq!(
+        lines[i + 1..i + 4],
+        [
+            format!("{gutter} |"),
+            format!("{line} |       fqdn: 'sfbse02..litwareinc.com'  # pool B"),
+            format!(
+                "{gutter} | {}{}",
+                " ".repeat(col - 1),
+                "^".repeat("'sfbse02..litwareinc.com'".len())
+            ),
+        ],
+        "{}",
+        r.stderr
+    );
+    // Machine-readable output stays one object per problem, without the picture.
+    let j = validate_text(&yaml, &["--format", "json"]);
+    assert!(!j.stdout.contains('^'), "{}", j.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unattended operation (issue #13): backup.schedule, backup.run_as and notify:
+
+/// `BASE` with `extra` added to the end of the `backup:` mapping.
+fn base_with_backup(extra: &str) -> String {
+    base_with(
+        "  sql_backup_path: '\\\\sql01.litwareinc.com\\SqlBak'\n",
+        &format!("  sql_backup_path: '\\\\sql01.litwareinc.com\\SqlBak'\n{extra}"),
+    )
+}
+
+/// A valid `notify:` section; the cases below change one thing in it.
+const NOTIFY: &str = "notify:\n  smtp_server: smtp.litwareinc.com\n  port: 25\n  use_ssl: false\n  from: sfb-backup@litwareinc.com\n  to:\n    - sfb-admins@litwareinc.com\n  when: failure\n";
+
+/// `BASE` with `NOTIFY` (its first `from` replaced by `to`) before `pools:`.
+fn base_with_notify(from: &str, to: &str) -> String {
+    assert!(NOTIFY.contains(from), "NOTIFY has no {from:?}");
+    base_with(
+        "pools:\n",
+        &format!("{}pools:\n", NOTIFY.replacen(from, to, 1)),
+    )
+}
+
+#[test]
+fn schedule_run_as_and_notify_that_are_valid_give_no_warning() {
+    for y in [
+        base_with_backup("  schedule: '23:59'\n  run_as: 'LITWARE\\svc-sfbbak$'\n"),
+        base_with_backup("  schedule: 00:00\n"),
+        base_with_notify("", ""),
+        base_with_notify(
+            "  port: 25\n  use_ssl: false\n",
+            "  use_ssl: true\n  port: 587\n",
+        ),
+        base_with_notify("smtp.litwareinc.com", "10.0.0.25"),
+        base_with_notify("smtp.litwareinc.com", "smtprelay"),
+        base_with_notify("  when: failure\n", "  when: always\n"),
+        base_with_notify("sfb-backup@", "o'brien+sfb.backup@"),
+    ] {
+        let r = validate_text(&y, &["--deny-warnings"]);
+        assert_eq!(r.code, 0, "{y}\nstderr:\n{}", r.stderr);
+    }
+    // Unquoted 02:30 is a string in YAML 1.2 (no base-60 integers), and is kept as written.
+    let loaded = load_bytes(
+        "t.yaml",
+        "t.yaml",
+        base_with_backup("  schedule: 02:30\n").as_bytes(),
+        &[],
+    );
+    let schedule = match loaded {
+        Ok(l) => l.topology.backup.schedule,
+        Err(e) => panic!("{e:?}"),
+    };
+    assert_eq!(schedule, "02:30");
+}
+
+#[test]
+fn bad_schedule_is_located() {
+    for (bad, words) in [
+        (
+            "'25:00'",
+            &["backup.schedule `25:00`", "hours run 00-23"][..],
+        ),
+        ("'02:60'", &["minutes 00-59"][..]),
+        ("'2:30'", &["not a time of day in the form HH:MM"][..]),
+        ("'02.30'", &["form HH:MM"][..]),
+        ("noon", &["`noon`", "form HH:MM"][..]),
+        ("'02:30 '", &["form HH:MM"][..]),
+    ] {
+        let y = base_with_backup(&format!("  schedule: {bad}\n"));
+        assert_invalid_at(&y, pos_of(&y, bad), words, Some("'02:30'"));
+    }
+    // A bare number is read as its text, and refused as a time.
+    let y = base_with_backup("  schedule: 230\n");
+    assert_invalid_at(&y, pos_of(&y, "230"), &["`230`", "form HH:MM"], None);
+}
+
+#[test]
+fn bad_run_as_is_located_and_never_a_password_account() {
+    for (bad, words, help) in [
+        (
+            "'svc-sfbbak$'",
+            &["backup.run_as", "has no domain"][..],
+            "omit run_as to run as SYSTEM",
+        ),
+        (
+            "'LITWARE\\svc-sfbbak'",
+            &["not a group managed service account", "stored password"][..],
+            "New-ADServiceAccount",
+        ),
+        (
+            "'svc-sfbbak$@litwareinc.com'",
+            &["user principal name"][..],
+            "DOMAIN\\name$",
+        ),
+        (
+            "'LIT WARE\\svc-sfbbak$'",
+            &["not a NetBIOS domain name"][..],
+            "DOMAIN\\name$",
+        ),
+        (
+            "'LITWARE\\svc-sfb-backup-01$'",
+            &["account name that is not 1-15"][..],
+            "DOMAIN\\name$",
+        ),
+        (
+            "'LITWARE\\$'",
+            &["account name that is not 1-15"][..],
+            "DOMAIN\\name$",
+        ),
+        (
+            "'LITWARE\\svc\\x$'",
+            &["account name that is not 1-15"][..],
+            "DOMAIN\\name$",
+        ),
+    ] {
+        let y = base_with_backup(&format!("  run_as: {bad}\n"));
+        assert_invalid_at(&y, pos_of(&y, bad), words, Some(help));
+    }
+}
+
+#[test]
+fn notify_unknown_keys_are_refused_with_a_hint() {
+    let y = base_with_notify("  smtp_server:", "  smtp_sever:");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "smtp_sever"),
+        &["unknown key `smtp_sever`"],
+        Some("did you mean `smtp_server`?"),
+    );
+    // No password key exists: a password in the topology is refused, not ignored.
+    let y = base_with_notify(
+        "  when: failure\n",
+        "  when: failure\n  password: hunter2\n",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "password"),
+        &["unknown key `password`"],
+        None,
+    );
+    let y = base_with_notify("  when: failure\n", "  when: failure\n  credential: x\n");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "credential"),
+        &["unknown key `credential`"],
+        None,
+    );
+    let y = base_with_notify("  when: failure\n", "  when: sometimes\n");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "sometimes"),
+        &["unknown value `sometimes`"],
+        None,
+    );
+    let y = base_with_notify("  use_ssl: false\n", "  use_ssl: maybe\n");
+    assert_invalid_at(&y, pos_of(&y, "maybe"), &["expected"], None);
+    let y = base_with_notify("  port: 25\n", "  port: smtp\n");
+    assert_invalid_at(&y, pos_of(&y, "smtp\n"), &["expected a whole number"], None);
+}
+
+#[test]
+fn notify_missing_keys_point_at_the_notify_mapping() {
+    for key in ["smtp_server", "from"] {
+        let line = NOTIFY
+            .lines()
+            .find(|l| l.starts_with(&format!("  {key}:")))
+            .expect("key");
+        let y = base_with_notify(&format!("{line}\n"), "");
+        // The notify mapping starts at its first key, on the line after `notify:`.
+        let (line_no, _) = pos_of(&y, "notify:");
+        assert_invalid_at(
+            &y,
+            (line_no + 1, 3),
+            &[&format!("missing required key `{key}`")],
+            Some(&format!("add `{key}:`")),
+        );
+    }
+}
+
+#[test]
+fn notify_without_recipients_key_points_at_the_notify_mapping() {
+    let y = base_with_notify("  to:\n    - sfb-admins@litwareinc.com\n", "");
+    let (line_no, _) = pos_of(&y, "notify:");
+    assert_invalid_at(
+        &y,
+        (line_no + 1, 3),
+        &["missing required key `to`"],
+        Some("add `to:`"),
+    );
+}
+
+#[test]
+fn bad_smtp_server_is_located() {
+    for (bad, words) in [
+        (
+            "smtp..litwareinc.com",
+            &["notify.smtp_server", "empty label"][..],
+        ),
+        ("smtp_relay", &["contains `_`"][..]),
+        ("'300.1.1.1'", &["not a valid IPv4 address"][..]),
+        ("'[::1]'", &["IPv6"][..]),
+        ("'smtp.litwareinc.com:25'", &["IPv6"][..]),
+        ("-relay", &["starts or ends with `-`"][..]),
+    ] {
+        let y = base_with_notify("smtp.litwareinc.com", bad);
+        assert_invalid_at(&y, pos_of(&y, bad), words, Some("SMTP relay"));
+    }
+}
+
+#[test]
+fn bad_smtp_port_is_located() {
+    for bad in ["0", "65536", "100000"] {
+        let y = base_with_notify("  port: 25\n", &format!("  port: {bad}\n"));
+        let (line, col) = pos_of(&y, &format!("port: {bad}"));
+        assert_invalid_at(
+            &y,
+            (line, col + "port: ".len()),
+            &["notify.port", "between 1 and 65535"],
+            None,
+        );
+    }
+    let y = base_with_notify("  port: 25\n", "  port: -1\n");
+    assert_invalid_at(&y, pos_of(&y, "-1"), &["out of range"], None);
+}
+
+#[test]
+fn implicit_tls_port_with_use_ssl_is_a_warning() {
+    let y = base_with_notify(
+        "  port: 25\n  use_ssl: false\n",
+        "  port: 465\n  use_ssl: true\n",
+    );
+    assert_warning(&y, pos_of(&y, "465"), &["port 465", "STARTTLS"]);
+}
+
+#[test]
+fn bad_addresses_are_located() {
+    for (bad, words) in [
+        (
+            "'Backup <sfb-backup@litwareinc.com>'",
+            &["display name"][..],
+        ),
+        ("sfb-backup", &["has no `@`"][..]),
+        (
+            "sfb-backup@litwareinc",
+            &["domain (after `@`)", "two labels"][..],
+        ),
+        ("sfb..backup@litwareinc.com", &["two dots in a row"][..]),
+        (".sfb@litwareinc.com", &["starts or ends with a dot"][..]),
+        ("'@litwareinc.com'", &["empty"][..]),
+        ("'sfb backup@litwareinc.com'", &["` `", "local part"][..]),
+        ("'sfb\"x@litwareinc.com'", &["local part"][..]),
+        ("sfb@litware_inc.com", &["contains `_`"][..]),
+    ] {
+        // from
+        let y = base_with_notify("sfb-backup@litwareinc.com", bad);
+        assert_invalid_at(
+            &y,
+            pos_of(&y, bad),
+            &[&["notify.from", "not a valid email address"][..], words].concat(),
+            None,
+        );
+        // a recipient
+        let y = base_with_notify("sfb-admins@litwareinc.com", bad);
+        let (line, col) = pos_of(&y, &format!("    - {bad}"));
+        assert_invalid_at(
+            &y,
+            (line, col + "    - ".len()),
+            &[&["notify.to", "not a valid email address"][..], words].concat(),
+            None,
+        );
+    }
+}
+
+#[test]
+fn recipients_empty_duplicated_or_not_a_list() {
+    let y = base_with_notify("  to:\n    - sfb-admins@litwareinc.com\n", "  to: []\n");
+    assert_invalid_at(&y, pos_of(&y, "[]"), &["notify.to is empty"], None);
+    let y = base_with_notify(
+        "    - sfb-admins@litwareinc.com\n",
+        "    - sfb-admins@litwareinc.com\n    - SFB-Admins@litwareinc.com\n",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "SFB-Admins"),
+        &["recipient `SFB-Admins@litwareinc.com` is listed twice"],
+        None,
+    );
+    let y = base_with_notify(
+        "  to:\n    - sfb-admins@litwareinc.com\n",
+        "  to: sfb-admins@litwareinc.com\n",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "sfb-admins@litwareinc.com\n"),
+        &["expected a list"],
+        None,
+    );
 }

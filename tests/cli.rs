@@ -600,7 +600,6 @@ fn a_misspelt_override_is_trouble_that_names_the_real_file() {
 fn a_broken_custom_template_is_trouble_with_a_location() {
     let tmp = tempfile::tempdir().unwrap();
     let tdir = tmp.path().join("templates");
-    std::fs::create_dir(&tdir).unwrap();
     std::fs::create_dir_all(tdir.join("backup")).unwrap();
     let layout = tdir.join("backup/layout.ps1.tera");
     std::fs::write(&layout, "# first line\n$x = {{ pool_a.fqdn }\n").unwrap();
@@ -790,4 +789,260 @@ fn lock_file_keys_are_sorted_at_every_level() {
         .map(|k| raw.find(k).unwrap())
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{raw}");
+}
+
+/// Run the binary in `dir` (for `git show`, which reads the repository of the current folder).
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn diff_renders_old_under_new_s_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write_topology(tmp.path(), "main-topology.yaml", &contoso_text());
+    let new = write_topology(tmp.path(), "topology.yaml", &contoso_text());
+    let same = run(&["diff", &old, &new]);
+    assert_eq!(code(&same), 0, "{}{}", stdout(&same), stderr(&same));
+    assert!(!stdout(&same).contains("@@"), "{}", stdout(&same));
+
+    let changed = contoso_text().replace(r"\\fs02.contoso.com\", r"\\fs12.contoso.com\");
+    let new = write_topology(tmp.path(), "topology.yaml", &changed);
+    let o = run(&["diff", &old, &new]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let s = stdout(&o);
+    let changes: Vec<&str> = s
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++ ")
+                && !l.starts_with("--- ")
+        })
+        .collect();
+    assert!(!changes.is_empty(), "{s}");
+    assert!(
+        changes.iter().all(|l| l.contains("fs")),
+        "only the file store lines change: {s}"
+    );
+    assert!(!s.contains("main-topology.yaml"), "{s}");
+}
+
+#[test]
+fn diff_prints_each_warning_once_with_its_side() {
+    let tmp = tempfile::tempdir().unwrap();
+    let no_copies = contoso_text().replace(
+        "  copies:\n    - '\\\\dr-files.contoso.com\\LyncDR'\n    - '\\\\bkp02.contoso.com\\Offsite\\Lync'\n",
+        "",
+    );
+    assert_ne!(no_copies, contoso_text());
+    let old = write_topology(tmp.path(), "old.yaml", &no_copies);
+    let new = write_topology(tmp.path(), "new.yaml", &no_copies);
+    let o = run(&["diff", &old, &new]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let warnings: Vec<&str> = stderr_lines(&o, ": warning: ");
+    assert_eq!(warnings.len(), 1, "{}", stderr(&o));
+    assert!(
+        warnings[0].starts_with(&format!("{new}:")),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].ends_with("(in old and new)"), "{}", warnings[0]);
+
+    let with_copies = write_topology(tmp.path(), "copies.yaml", &contoso_text());
+    let o = run(&["diff", &with_copies, &new]);
+    let w = stderr_lines(&o, ": warning: ");
+    assert_eq!(w.len(), 1, "{}", stderr(&o));
+    assert!(
+        w[0].starts_with(&format!("{new}:")) && w[0].ends_with("(in new only)"),
+        "{}",
+        w[0]
+    );
+    let o = run(&["diff", &new, &with_copies]);
+    let w = stderr_lines(&o, ": warning: ");
+    assert_eq!(w.len(), 1, "{}", stderr(&o));
+    assert!(
+        w[0].starts_with(&format!("{new}:")) && w[0].ends_with("(in old only)"),
+        "{}",
+        w[0]
+    );
+}
+
+fn stderr_lines<'a>(o: &'a Output, needle: &str) -> Vec<&'a str> {
+    std::str::from_utf8(&o.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(needle))
+        .collect()
+}
+
+#[test]
+fn diff_reads_rev_path_through_git_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir(dir.join("conf")).unwrap();
+    write_topology(&dir.join("conf"), "topology.yaml", &contoso_text());
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "topology"]);
+    let changed = contoso_text().replace(r"\\fs02.contoso.com\", r"\\fs12.contoso.com\");
+    write_topology(&dir.join("conf"), "topology.yaml", &changed);
+
+    let o = run_in(
+        dir,
+        &[
+            "diff",
+            "main:conf/topology.yaml",
+            "conf/topology.yaml",
+            "--stat",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("red: no change"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("dub: 2 file(s) changed"),
+        "{}",
+        stdout(&o)
+    );
+    // Both sides from git; ./PATH is relative to the current folder, as git reads it.
+    let o = run_in(
+        &dir.join("conf"),
+        &["diff", "main:./topology.yaml", "HEAD:./topology.yaml"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let o = run_in(
+        dir,
+        &["diff", "nosuchrev:conf/topology.yaml", "conf/topology.yaml"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(
+            "nosuchrev:conf/topology.yaml: error: cannot read the topology file: git show"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // An invalid old side is a finding, located in the git file.
+    write_topology(dir, "bad.yaml", "format: 2\n");
+    git(dir, &["add", "bad.yaml"]);
+    git(dir, &["commit", "-q", "-m", "bad"]);
+    let o = run_in(dir, &["diff", "HEAD:bad.yaml", "conf/topology.yaml"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("HEAD:bad.yaml:1:"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_stat_as_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write_topology(tmp.path(), "old.yaml", &contoso_text());
+    let changed = contoso_text().replace(r"\\fs02.contoso.com\", r"\\fs12.contoso.com\");
+    let new = write_topology(tmp.path(), "new.yaml", &changed);
+    let o = run(&["diff", &old, &new, "--stat", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        json(&o),
+        serde_json::json!({
+            "changed": true,
+            "pools": [
+                {"pool": "dub", "files_changed": 2, "insertions": 2, "deletions": 2},
+                {"pool": "red", "files_changed": 0, "insertions": 0, "deletions": 0},
+            ]
+        })
+    );
+    let same = run(&["diff", &old, &old, "--stat", "--format", "json"]);
+    assert_eq!(code(&same), 0);
+    assert_eq!(json(&same)["changed"], false);
+    // JSON is for the counts only.
+    assert_eq!(code(&run(&["diff", &old, &new, "--format", "json"])), 2);
+}
+
+#[test]
+fn render_and_check_report_as_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = render_into(&sample("contoso.yaml"), &out, &["--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(doc["out"], out.display().to_string());
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 5, "{doc}");
+    assert!(files.iter().all(|f| f["change"] == "created"), "{doc}");
+    assert_eq!(files[0]["path"], "abc-failover.lock.json");
+    assert!(
+        files.iter().any(|f| f["path"] == "red/backup-red.ps1"),
+        "{doc}"
+    );
+    let again = json(&render_into(
+        &sample("contoso.yaml"),
+        &out,
+        &["--format", "json"],
+    ));
+    assert!(again["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["change"] == "unchanged"));
+
+    let o = check_against(&sample("contoso.yaml"), &out, &["--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        json(&o),
+        serde_json::json!({"out": out.display().to_string(), "up_to_date": true, "findings": [], "notes": [], "render_command": null})
+    );
+
+    let script = out.join("red/backup-red.ps1");
+    let mut bytes = std::fs::read(&script).unwrap();
+    bytes.extend_from_slice(b"# hand edit\r\n");
+    std::fs::write(&script, bytes).unwrap();
+    std::fs::remove_file(out.join("dub/restore-checklist-dub.md")).unwrap();
+    let o = check_against(&sample("contoso.yaml"), &out, &["--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    let kinds: Vec<(&str, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("missing", "dub/restore-checklist-dub.md"),
+            ("hand-edited", "red/backup-red.ps1"),
+            ("changed", "red/backup-red.ps1"),
+        ]
+    );
+    assert!(
+        doc["findings"][2]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("-# hand edit"),
+        "{doc}"
+    );
+    assert!(doc["findings"][0].get("diff").is_none(), "{doc}");
+    assert!(
+        doc["render_command"]
+            .as_str()
+            .unwrap()
+            .starts_with("abc-failover render "),
+        "{doc}"
+    );
 }

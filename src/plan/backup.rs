@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{sql, SqlPlan};
-use crate::model::{Backup, DbRole, Pool, SqlRef};
+use crate::model::{Backup, DbRole, Notify, NotifyWhen, Pool, SqlRef};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BackupPlan {
@@ -13,15 +13,69 @@ pub struct BackupPlan {
     pub sql_backup_path: Option<String>,
     pub retention_days: u32,
     pub keep_last: u32,
+    /// The scheduled task (`-RegisterTask`).
+    pub task: TaskPlan,
 }
 
-pub fn backup_plan(b: &Backup) -> BackupPlan {
+/// The scheduled task of one pool's backup script.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskPlan {
+    /// Task name in the root folder of Task Scheduler: one task per pool.
+    pub name: String,
+    /// Daily start, local time.
+    pub hour: u32,
+    pub minute: u32,
+    /// `HH:MM`, as in the topology.
+    pub time: String,
+
+    /// The gMSA `DOMAIN\name$`; None: SYSTEM.
+    pub run_as: Option<String>,
+}
+
+/// The email report, as the script needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotifyPlan {
+    pub smtp_server: String,
+    pub port: u32,
+    pub use_ssl: bool,
+    pub from: String,
+    pub to: Vec<String>,
+    /// Send after every run, not only when the run is not COMPLETE without warnings.
+    pub always: bool,
+}
+
+pub fn notify_plan(n: &Notify) -> NotifyPlan {
+    NotifyPlan {
+        smtp_server: n.smtp_server.clone(),
+        port: n.port,
+        use_ssl: n.use_ssl,
+        from: n.from.clone(),
+        to: n.to.clone(),
+        always: n.when == NotifyWhen::Always,
+    }
+}
+
+fn task_plan(b: &Backup, id: &str) -> TaskPlan {
+    // Validated: HH:MM with two digits each.
+    let (h, m) = b.schedule.split_once(':').unwrap_or(("02", "30"));
+    TaskPlan {
+        name: format!("abc-failover backup {id}"),
+        hour: h.parse().unwrap_or(2),
+        minute: m.parse().unwrap_or(30),
+        time: b.schedule.clone(),
+
+        run_as: b.run_as.clone(),
+    }
+}
+
+pub fn backup_plan(b: &Backup, id: &str) -> BackupPlan {
     BackupPlan {
         root: b.root.clone(),
         copies: b.copies.clone(),
         sql_backup_path: b.sql_backup_path.clone(),
         retention_days: b.retention_days,
         keep_last: b.keep_last,
+        task: task_plan(b, id),
     }
 }
 

@@ -9,7 +9,9 @@ mod backup;
 mod layout;
 mod runbook;
 
-pub use backup::{BackupPlan, BackupStep, BackupStepDef, DatabasePlan, BACKUP_STEPS};
+pub use backup::{
+    BackupPlan, BackupStep, BackupStepDef, DatabasePlan, NotifyPlan, TaskPlan, BACKUP_STEPS,
+};
 pub use layout::{SetLayout, LAYOUT};
 pub use runbook::{Condition, MissingValue, RunbookPlan, SqlArgs};
 
@@ -75,6 +77,8 @@ pub struct PoolPlan {
     pub branch_appliances: Vec<String>,
     pub databases: Vec<DatabasePlan>,
     pub backup: BackupPlan,
+    /// The email report; None: the script sends no mail (and has no mail code).
+    pub notify: Option<NotifyPlan>,
     pub backup_steps: Vec<BackupStep>,
     pub layout: SetLayout,
     /// Output file names of this pool, relative to its folder.
@@ -181,7 +185,8 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
         edge_pools: pool.edge_pools.clone(),
         rgs_audio_sources: pool.rgs_audio_sources.clone(),
         branch_appliances: pool.branch_appliances.clone(),
-        backup: backup::backup_plan(&t.backup),
+        backup: backup::backup_plan(&t.backup, &id),
+        notify: t.notify.as_ref().map(backup::notify_plan),
         backup_steps: backup::backup_steps(pool),
         layout: LAYOUT,
         script_file: format!("backup-{id}.ps1"),

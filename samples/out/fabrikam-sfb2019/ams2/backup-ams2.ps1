@@ -54,6 +54,23 @@
 .PARAMETER NoPrune
     Do not remove any old set.
 
+.PARAMETER RegisterTask
+    Creates or updates this pool's scheduled task instead of running a backup: the task
+    "abc-failover backup <pool id>" ($TaskName) in the root folder of Task Scheduler, daily at
+    backup.schedule of the topology ($TaskTime, local time, default 02:30),
+    as SYSTEM with the highest privileges (set backup.run_as to a gMSA to use one instead).
+    It runs this very file:
+    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
+    so register it from the file's final place (a local folder, or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
+    Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
+    task definition (XML) and registers nothing; otherwise it reads the task back and prints its
+    account, command and next run time. Needs an elevated PowerShell. No password is asked for,
+    passed or stored. Exit code 0 done, 2 not done. A start missed while the server was off runs
+    as soon as it is back.
+
+.PARAMETER UnregisterTask
+    Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+
 .EXAMPLE
     .\<this script>.ps1 -Verbose
     A manual run with progress details.
@@ -63,15 +80,20 @@
     Shows what each step would do. Writes nothing: no set folder, no log, no lock, no event.
 
 .EXAMPLE
-    powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File C:\Scripts\<this script>.ps1
-    The command line of the scheduled task.
+    .\<this script>.ps1 -RegisterTask -WhatIf
+    Shows the scheduled task it would create or update, changes nothing.
+
+.EXAMPLE
+    .\<this script>.ps1 -RegisterTask
+    Creates or updates the scheduled task and prints its next run time.
 
 .NOTES
-    Run-as account: the scheduled task runs as one domain account, with highest privileges, on a
-    Front End server of pool A. That account must be a member of RTCUniversalServerAdmins (the
-    Management Shell cmdlets), sqlcmd -E logs in to every listed SQL instance as it (it needs
-    the right to back up the databases there), and it needs write access to BackupRoot, every
-    CopyTo location and the SQL backup path. The start of each run checks what it can: the
+    Run-as account: one account runs the backup, the account of the scheduled task on a Front
+    End server of pool A (-RegisterTask: the gMSA of backup.run_as, or SYSTEM, which reaches
+    shares and SQL Server as the computer account DOMAIN\HOST$). That account must be a member
+    of RTCUniversalServerAdmins (the Management Shell cmdlets), sqlcmd -E logs in to every
+    listed SQL instance as it (it needs the right to back up the databases there), and it needs
+    write access to BackupRoot, every CopyTo location and the SQL backup path. The start of each run checks what it can: the
     group membership (a warning) and write access (a lock file in each <location>\<pool id>
     folder; no access is a failure). The SQL Server service account of every listed database
     instance needs write access to the SQL backup path.
@@ -123,7 +145,11 @@ param(
     # list arrives as one comma-separated string).
     [string[]]$Skip = @(),
 
-    [switch]$NoPrune
+    [switch]$NoPrune,
+
+    [switch]$RegisterTask,
+
+    [switch]$UnregisterTask
 )
 
 Set-StrictMode -Version 2.0
@@ -168,6 +194,13 @@ $StepTable = @(
     @{ Number = 8; Name = 'Complete'; Title = 'COMPLETE marker'; Items = '' }
     @{ Number = 9; Name = 'Prune'; Title = 'Retention'; Items = '' }
 )
+# The scheduled task (-RegisterTask, -UnregisterTask): one per pool, daily at local time.
+$TaskName = 'abc-failover backup ams2'
+$TaskTime = '02:30'
+$TaskHour = 2
+$TaskMinute = 30
+# No backup.run_as in the topology: the task runs as SYSTEM.
+$TaskRunAs = $null
 
 # ---------------------------------------------------------------------------------------------
 # Names inside a backup set (shared with the restore checklist).
@@ -240,7 +273,8 @@ $script:Sums = New-Object System.Collections.ArrayList
 $script:CopyResults = New-Object System.Collections.ArrayList
 $script:SetComplete = $false
 # Every warning of the run, one line of text each (drift, pairing health, plausibility, run-as
-# account, ...): shown in the summary, the event and manifest.json.
+# account, a mail that could not be sent, ...): in the log, the summary, the event, the email
+# report and manifest.json.
 $script:Warnings = New-Object System.Collections.ArrayList
 # Findings of the Checks step, for manifest.json and the summary (see the comment help).
 $script:Drift = New-Object System.Collections.ArrayList
@@ -1163,6 +1197,196 @@ function Write-RunEvent {
     }
 }
 
+function Get-BackupTaskArguments {
+    # The arguments of the task's action: this very file after -File, in double quotes, so a
+    # path with spaces stays one argument (a Windows path cannot contain a double quote).
+    param([string]$ScriptPath)
+    return '-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "' + $ScriptPath + '"'
+}
+
+function Test-BackupTaskScriptPath {
+    # Why the task cannot run this file from where it is, or $null when it can.
+    param([string]$ScriptPath)
+    if ([string]::IsNullOrEmpty($ScriptPath)) {
+        return 'The script path is unknown: run the script file itself (not pasted or dot-sourced) with -RegisterTask.'
+    }
+    if (-not (Test-FolderPath -Path $ScriptPath)) {
+        return ('The task can only run a script with an absolute path (D:\Folder\file.ps1 or \\server\share\file.ps1): ' + $ScriptPath)
+    }
+    if ($ScriptPath.IndexOf([char]34) -ge 0 -or $ScriptPath.IndexOf([char]37) -ge 0) {
+        # A double quote would end the quoted argument, and %NAME% may be expanded as an
+        # environment variable; neither is worth the risk in the one argument that matters.
+        return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
+    }
+    if ($ScriptPath -match '^[A-Za-z]:') {
+        $drive = New-Object System.IO.DriveInfo -ArgumentList ($ScriptPath.Substring(0, 1))
+        if ($drive.DriveType -eq [System.IO.DriveType]::Network) {
+            return ('The script is on the mapped network drive ' + $drive.Name + ', which the task account does not see; copy it to a local folder or register it from its UNC path: ' + $ScriptPath)
+        }
+    }
+    return $null
+}
+
+function New-BackupTaskDefinition {
+    # The task definition, built in memory only: registering it is the caller's decision.
+    param($Service, [string]$ScriptPath)
+    $definition = $Service.NewTask(0)
+    $definition.RegistrationInfo.Description = 'ABC failover backup of pool ' + $PoolFqdn + ' (generated by abc-failover): ' + $ScriptPath
+    $definition.Settings.Enabled = $true
+    # A start missed while the server was down runs as soon as it is back.
+    $definition.Settings.StartWhenAvailable = $true
+    # TASK_INSTANCES_IGNORE_NEW: a run still in progress is never doubled.
+    $definition.Settings.MultipleInstances = 2
+    $definition.Settings.ExecutionTimeLimit = 'PT23H'
+    $definition.Settings.DisallowStartIfOnBatteries = $false
+    $definition.Settings.StopIfGoingOnBatteries = $false
+    # TASK_RUNLEVEL_HIGHEST: the event source and the exports need an elevated token.
+    $definition.Principal.RunLevel = 1
+    if ($null -eq $TaskRunAs) {
+        $definition.Principal.UserId = 'SYSTEM'
+        # TASK_LOGON_SERVICE_ACCOUNT
+        $definition.Principal.LogonType = 5
+    }
+    else {
+        $definition.Principal.UserId = $TaskRunAs
+        # TASK_LOGON_PASSWORD without a password: Windows fetches a gMSA's password itself.
+        $definition.Principal.LogonType = 1
+    }
+    # TASK_TRIGGER_DAILY, first at the next HH:MM to come (local time, no time zone), so that
+    # registering never counts as a missed start.
+    $now = [DateTime]::Now
+    $start = $now.Date.AddHours($TaskHour).AddMinutes($TaskMinute)
+    if ($start -le $now) {
+        $start = $start.AddDays(1)
+    }
+    $trigger = $definition.Triggers.Create(2)
+    $trigger.StartBoundary = $start.ToString('yyyy-MM-ddTHH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
+    $trigger.DaysInterval = 1
+    $trigger.Enabled = $true
+    # TASK_ACTION_EXEC: the program and its arguments are separate properties, so no command
+    # line is parsed twice. The 64-bit powershell.exe (Task Scheduler is a 64-bit service).
+    $action = $definition.Actions.Create(0)
+    $action.Path = $env:SystemRoot + '\System32\WindowsPowerShell\v1.0\powershell.exe'
+    $action.Arguments = Get-BackupTaskArguments -ScriptPath $ScriptPath
+    return $definition
+}
+
+function Get-BackupTask {
+    # The registered task of this pool, or $null.
+    param($Folder)
+    try {
+        return $Folder.GetTask($TaskName)
+    }
+    catch {
+        Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
+        return $null
+    }
+}
+
+function Invoke-BackupTaskMode {
+    # -RegisterTask / -UnregisterTask: creates, updates or removes this pool's scheduled task
+    # through the Task Scheduler COM API (Windows Server 2008 R2 and later), then reads it back.
+    # Sets $script:TaskExitCode: 0 done (or only shown, under -WhatIf), 2 not done.
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string]$ScriptPath, [string[]]$BoundNames)
+    $script:TaskExitCode = 2
+    try {
+        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'ErrorVariable', 'WarningVariable', 'OutVariable', 'OutBuffer')
+        foreach ($name in $BoundNames) {
+            if ($allowed -notcontains $name) {
+                throw ('-' + $name + ' cannot be combined with -RegisterTask or -UnregisterTask: the task runs this script without parameters, with the values from the topology.')
+            }
+        }
+        if ($RegisterTask -and $UnregisterTask) {
+            throw 'Use -RegisterTask or -UnregisterTask, not both.'
+        }
+        $service = New-Object -ComObject Schedule.Service
+        $service.Connect()
+        $folder = $service.GetFolder('\')
+        $existing = Get-BackupTask -Folder $folder
+
+        if ($UnregisterTask) {
+            if ($null -eq $existing) {
+                Write-Output ('There is no scheduled task ' + $TaskName + '; nothing to remove.')
+                $script:TaskExitCode = 0
+                return
+            }
+            if ($PSCmdlet.ShouldProcess($TaskName, 'Remove scheduled task')) {
+                $folder.DeleteTask($TaskName, 0)
+                if ($null -ne (Get-BackupTask -Folder $folder)) {
+                    throw ('The task ' + $TaskName + ' is still registered after removing it.')
+                }
+                Write-Output ('Removed the scheduled task ' + $TaskName + '.')
+            }
+            $script:TaskExitCode = 0
+            return
+        }
+
+        $why = Test-BackupTaskScriptPath -ScriptPath $ScriptPath
+        if ($null -ne $why) {
+            throw $why
+        }
+        if ($null -ne $TaskRunAs -and [Environment]::OSVersion.Version -lt (New-Object System.Version -ArgumentList 6, 2)) {
+            throw ('The task account ' + $TaskRunAs + ' is a group managed service account, which needs Windows Server 2012 or later; on this server leave backup.run_as out of the topology (the task then runs as SYSTEM).')
+        }
+        $definition = New-BackupTaskDefinition -Service $service -ScriptPath $ScriptPath
+        $verb = 'Create'
+        if ($null -ne $existing) {
+            $verb = 'Update'
+        }
+        if (-not $PSCmdlet.ShouldProcess($TaskName, $verb + ' scheduled task')) {
+            # -WhatIf: the exact definition Task Scheduler would receive; nothing registered.
+            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered under -WhatIf):')
+            Write-Output $definition.XmlText
+            $script:TaskExitCode = 0
+            return
+        }
+        $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
+        if (-not $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
+            throw 'Registering the task needs an elevated PowerShell (Run as administrator).'
+        }
+        # TASK_CREATE_OR_UPDATE: one task per pool; a second run updates it. No password, ever.
+        if ($null -eq $TaskRunAs) {
+            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, 'SYSTEM', $null, 5)
+        }
+        else {
+            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+        }
+
+        # Read the task back from Task Scheduler, not from what was sent.
+        $task = Get-BackupTask -Folder $folder
+        if ($null -eq $task) {
+            throw ('The task ' + $TaskName + ' is not registered after registering it.')
+        }
+        $expected = Get-BackupTaskArguments -ScriptPath $ScriptPath
+        $actions = @(foreach ($a in $task.Definition.Actions) { $a })
+        if ($actions.Count -ne 1 -or $actions[0].Arguments -ne $expected) {
+            throw ('The registered task ' + $TaskName + ' does not run this file as expected.')
+        }
+        $next = [DateTime]$task.NextRunTime
+        $nextText = 'none'
+        if ($next.Year -ge 2000) {
+            $nextText = $next.ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture) + ' (local time)'
+        }
+        Write-Output ($verb + 'd the scheduled task ' + $task.Path)
+        Write-Output ('  runs as:  ' + $task.Definition.Principal.UserId)
+        Write-Output ('  daily at: ' + $TaskTime + ' local time')
+        Write-Output ('  command:  ' + $actions[0].Path + ' ' + $actions[0].Arguments)
+        Write-Output ('  enabled:  ' + $task.Enabled)
+        Write-Output ('  next run: ' + $nextText)
+        $script:TaskExitCode = 0
+    }
+    catch {
+        Write-Warning -Message ('Scheduled task ' + $TaskName + ': ' + $_.Exception.Message)
+        $script:TaskExitCode = 2
+    }
+}
+
+# -RegisterTask / -UnregisterTask manage this pool's scheduled task and stop: no backup runs.
+if ($RegisterTask -or $UnregisterTask) {
+    Invoke-BackupTaskMode -ScriptPath $PSCommandPath -BoundNames @($PSBoundParameters.Keys)
+    exit $script:TaskExitCode
+}
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
