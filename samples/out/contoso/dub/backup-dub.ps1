@@ -1863,14 +1863,17 @@ if ($script:LogFailed) {
     $summary += 'The log file could not be written; its last lines:' + [Environment]::NewLine + ($tail -join [Environment]::NewLine) + [Environment]::NewLine
 }
 Write-Output $summary
+$warningsBefore = $script:Warnings.Count
 if (-not $WhatIfPreference) {
-    # Warnings added while mailing (a mail that could not be sent) go into the event too.
-    $warningsBefore = $script:Warnings.Count
     Send-RunReport -ExitCode $exitCode -Fatal $fatal
-    if ($script:Warnings.Count -gt $warningsBefore) {
-        $summary += 'Warnings:' + [Environment]::NewLine + ((@($script:Warnings)[$warningsBefore..($script:Warnings.Count - 1)] | ForEach-Object { '  ' + $_ }) -join [Environment]::NewLine) + [Environment]::NewLine
-    }
 }
+# Warnings added while mailing (a mail that could not be sent) go into the event too; the
+# others are in the summary already.
+$warningText = ''
+if ($script:Warnings.Count -gt $warningsBefore) {
+    $warningText = 'Warnings:' + [Environment]::NewLine + ((@($script:Warnings)[$warningsBefore..($script:Warnings.Count - 1)] | ForEach-Object { '  ' + $_ }) -join [Environment]::NewLine) + [Environment]::NewLine
+}
+$summary = $summary + $warningText
 if ($exitCode -eq $ExitSuccess) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
