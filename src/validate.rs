@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Pos, Problem};
-use crate::model::{DbRole, Product, Topology};
+use crate::model::{DbRole, Edition, Product, Topology};
 use crate::text::is_forbidden_control;
 use crate::yaml::{Node, Seg};
 
@@ -624,7 +624,10 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
                 c.warn(&at(&[K("edition")]), "pool A and pool B have different editions; Microsoft supports pairing only pools of the same edition");
             }
         }
-        if pool.hosts_cms == crate::model::HostsCms::Yes && bp.backend.is_none() {
+        if pool.hosts_cms == crate::model::HostsCms::Yes
+            && bp.backend.is_none()
+            && pool.edition == Edition::Enterprise
+        {
             c.warn(&at(&[K("backup_pool")]), "hosts_cms is true but backup_pool.backend is not given: the CMS failover step keeps a placeholder")
                 .help = Some("add backup_pool.backend (server and instance of pool B's back end)".into());
         }
@@ -657,7 +660,22 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             }
             if let Some(partner) = partner {
                 if partner.edition != rp.edition {
-                    c.warn(&at(&[K("replacement_pool"), K("edition")]), "pool C's edition differs from pool B's; Microsoft supports pairing only pools of the same edition");
+                    let ed = |e: Edition| match e {
+                        Edition::Standard => "standard",
+                        Edition::Enterprise => "enterprise",
+                    };
+                    c.error(
+                        &at(&[K("replacement_pool"), K("edition")]),
+                        format!(
+                            "pool C's edition ({}) differs from pool B's ({}): Microsoft supports pairing only pools of the same edition, so step 22 could not pair them",
+                            ed(rp.edition),
+                            ed(partner.edition)
+                        ),
+                    )
+                    .help = Some(format!(
+                        "build pool C with pool B's edition and set replacement_pool.edition: {}",
+                        ed(partner.edition)
+                    ));
                 }
             }
         }

@@ -1135,7 +1135,7 @@ fn warning_response_groups_without_audio_sources() {
 }
 
 #[test]
-fn warning_pool_c_edition_differs_from_pool_b() {
+fn error_pool_c_edition_differs_from_pool_b() {
     let second = "  - id: se2\n    fqdn: sfbse02.litwareinc.com\n    edition: standard\n    file_store: '\\\\sfbse02.litwareinc.com\\SfbShare'\n    backup_pool:\n      fqdn: sfbse01.litwareinc.com\n";
     let y = format!(
         "{}{second}",
@@ -1144,11 +1144,34 @@ fn warning_pool_c_edition_differs_from_pool_b() {
             "    replacement_pool:\n      fqdn: sfbse03.litwareinc.com\n      edition: enterprise\n    services:"
         )
     );
-    assert_warning(
+    assert_invalid_at(
         &y,
         pos_of(&y, "enterprise"),
-        &["pool C's edition differs from pool B's"],
+        &["pool C's edition (enterprise) differs from pool B's (standard)"],
+        Some("set replacement_pool.edition: standard"),
     );
+}
+
+#[test]
+fn error_pool_c_edition_defaulted_differs_from_a_standard_pool_b() {
+    // Without `edition:`, pool C is Enterprise: the error points at replacement_pool.
+    let second = "  - id: se2\n    fqdn: sfbse02.litwareinc.com\n    edition: standard\n    file_store: '\\\\sfbse02.litwareinc.com\\SfbShare'\n    backup_pool:\n      fqdn: sfbse01.litwareinc.com\n";
+    let y = format!(
+        "{}{second}",
+        base_with(
+            "    services:",
+            "    replacement_pool:\n      fqdn: sfbse03.litwareinc.com\n    services:"
+        )
+    );
+    let r = validate_text(&y, &[]);
+    assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("pool C's edition (enterprise) differs from pool B's (standard)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("error: "), "{}", r.stderr);
 }
 
 #[test]

@@ -241,10 +241,12 @@ fn replace_existing_rgs_settings_never_the_wrong_switch() {
             assert!(!md.contains("-ReplaceExistingSettings"), "{}", s.display());
         }
     }
+    // contoso red keeps pool B's settings (pool B runs Response Groups): the import has no switch.
     let md = checklist_of(&sample("contoso.yaml"), "red");
     assert!(step(&md, 4).contains(
-        "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolB) -FileName (Join-Path $Set 'ResponseGroups\\RgsConfiguration.zip') -ReplaceExistingRgsSettings"
+        "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolB) -FileName (Join-Path $Set 'ResponseGroups\\RgsConfiguration.zip')\n"
     ));
+    assert!(step(&md, 4).contains("`-ReplaceExistingRgsSettings`"));
     assert!(step(&md, 4).contains("Correction: "));
 }
 
@@ -274,7 +276,12 @@ fn step_17_imports_the_step_16_export_into_pool_c_with_overwrite_owner() {
         s19.contains("-FileName $RgsStep19 -RemoveExportedConfiguration"),
         "{s19}"
     );
-    assert!(!s19.contains(&f16), "{s19}");
+    // Step 19 reads the step-16 export only to check it exists; it never removes with it.
+    assert!(
+        s19.contains(&format!("$RgsStep16 = Join-Path $Work '{f16}'")),
+        "{s19}"
+    );
+    assert!(!s19.contains("-FileName $RgsStep16"), "{s19}");
 }
 
 #[test]
@@ -619,9 +626,9 @@ fn each_branch_appliance_gets_steps_27_to_29() {
         }
         assert!(code(&step(&md, 27)).contains(&format!("Inventory\\BranchUsers-{sba}.csv")));
     }
-    assert!(
-        code(&step(&md, 29)).contains("Move-CsUser -Identity $User.SipAddress -Target $Sba -Force")
-    );
+    assert!(code(&step(&md, 29)).contains(
+        "Move-CsUser -Identity $User.SipAddress -Target $Sba -Confirm:$false -ErrorAction Stop"
+    ));
     let md = checklist_of(&sample("fabrikam-sfb2019.yaml"), "sea1");
     for n in 27..=29 {
         assert!(

@@ -39,6 +39,18 @@ pub struct SetLayout {
     pub exum_contacts_csv: &'static str,
     /// `Get-CsTopology -AsXml`: the published topology the run saw (and checked drift against).
     pub topology_xml: &'static str,
+    /// Simple URLs (meet, dialin, admin) of every simple URL configuration, one row per URL.
+    pub simple_urls_csv: &'static str,
+    /// Pool A's web services (`Get-CsService -WebServer -PoolFqdn`): internal/external FQDNs.
+    pub web_services_csv: &'static str,
+    /// Lync certificates of the Front End the backup runs on (never private keys).
+    pub certificates_csv: &'static str,
+    /// SIP trunks (`Get-CsTrunk`), PSTN gateways and Mediation Server services.
+    pub trunks_csv: &'static str,
+    pub pstn_gateways_csv: &'static str,
+    pub mediation_servers_csv: &'static str,
+    /// Edge services with their next hop (`Get-CsService -EdgeServer`).
+    pub edge_servers_csv: &'static str,
     /// Folder inside the set that receives a copy of the verified `.bak` files.
     pub databases_dir: &'static str,
     pub sums: &'static str,
@@ -73,6 +85,13 @@ pub const LAYOUT: SetLayout = SetLayout {
     analog_devices_csv: "Inventory\\AnalogDevices.csv",
     exum_contacts_csv: "Inventory\\ExUmContacts.csv",
     topology_xml: "Inventory\\Topology.xml",
+    simple_urls_csv: "Inventory\\SimpleUrls.csv",
+    web_services_csv: "Inventory\\WebServices.csv",
+    certificates_csv: "Inventory\\Certificates.csv",
+    trunks_csv: "Inventory\\Trunks.csv",
+    pstn_gateways_csv: "Inventory\\PstnGateways.csv",
+    mediation_servers_csv: "Inventory\\MediationServers.csv",
+    edge_servers_csv: "Inventory\\EdgeServers.csv",
     databases_dir: "Databases",
     sums: "SHA256SUMS",
     manifest: "manifest.json",

@@ -48,6 +48,8 @@ pub struct PoolBPlan {
     /// Pool B's id when it is itself described (its own backup script and checklist exist).
     pub id: Option<String>,
     pub backend: Option<SqlPlan>,
+    /// The back end is not in the topology but follows from pool A being Standard Edition.
+    pub backend_derived: bool,
     pub mirror: Option<SqlPlan>,
 }
 
@@ -213,13 +215,31 @@ fn pool_a(pool: &Pool) -> PoolAPlan {
     }
 }
 
+/// Pool B's back end: the topology's, or, when pool A is a Standard Edition server (so pool B
+/// is one too), the local SQL Server Express instance `rtc` on pool B itself.
+pub(crate) fn pool_b_backend(pool: &Pool) -> Option<SqlRef> {
+    let b = &pool.backup_pool;
+    match (&b.backend, pool.edition) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Edition::Standard) => Some(SqlRef {
+            server: b.fqdn.clone(),
+            instance: Some(STANDARD_BACKEND_INSTANCE.to_string()),
+        }),
+        (None, Edition::Enterprise) => None,
+    }
+}
+
+/// The SQL Server Express instance of a Standard Edition server's back end.
+pub const STANDARD_BACKEND_INSTANCE: &str = "rtc";
+
 fn pool_b(ctx: &PoolCtx) -> PoolBPlan {
     let b = &ctx.pool.backup_pool;
     PoolBPlan {
         fqdn: b.fqdn.clone(),
         edition: ctx.partner.map(|p| p.edition),
         id: ctx.partner.map(Pool::effective_id),
-        backend: b.backend.as_ref().map(sql),
+        backend: pool_b_backend(ctx.pool).as_ref().map(sql),
+        backend_derived: b.backend.is_none() && ctx.pool.edition == Edition::Standard,
         mirror: b.mirror.as_ref().map(sql),
     }
 }

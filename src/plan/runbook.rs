@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{placeholder, PoolCtx, PLACEHOLDER_MARKER};
-use crate::model::{Edition, HostsCms, Product, SqlRef};
+use crate::model::{DbRole, Edition, HostsCms, Product, SqlRef};
 
 /// Whether a conditional step of the checklist applies to this pool.
 #[derive(Debug, Clone, Serialize)]
@@ -80,7 +80,6 @@ fn sql_args(r: &SqlRef) -> SqlArgs {
 /// The value of every part that has one, under the name its template binds.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunbookPlan {
-    pub header: Header,
     pub missing_values: MissingValues,
     pub p2: FindBackupSet,
     pub step01: CmsStep,
@@ -90,11 +89,13 @@ pub struct RunbookPlan {
     pub step05: ResponseGroupsStep,
     pub step06: AnnouncementsStep,
     pub edge_next_hop_to_b: EdgeNextHop,
+    pub step08: BuildPoolC,
+    pub edge_next_hop_to_c: EdgeNextHop,
     pub step13: BranchStep,
     pub step14: CallParkStep,
     pub step15: StartPoolC,
     pub step16: ResponseGroupsStep,
-    pub step17: ResponseGroupsStep,
+    pub step17: RgsImportToC,
     pub step18: ResponseGroupsStep,
     pub step19: ResponseGroupsStep,
     pub step20: AnnouncementsStep,
@@ -103,6 +104,7 @@ pub struct RunbookPlan {
     pub step28: BranchStep,
     pub step29: BranchStep,
     pub sign_off: SignOff,
+    pub databases: DatabaseStores,
 }
 
 pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
@@ -116,7 +118,6 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
         branch: branch(ctx),
     };
     RunbookPlan {
-        header: header(ctx),
         missing_values: missing_values(ctx),
         p2: find_backup_set(ctx),
         step01: CmsStep {
@@ -129,10 +130,15 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
         step04: RgsImportToB {
             response_groups: response_groups(ctx),
             cms_on_a: cms_on_a(ctx),
+            b_settings: b_rgs_settings(ctx),
         },
         step05: rgs.clone(),
         step06: announcements.clone(),
         edge_next_hop_to_b: EdgeNextHop { edge: edge(ctx) },
+        step08: BuildPoolC {
+            stores: database_stores(ctx).for_pool_c,
+        },
+        edge_next_hop_to_c: EdgeNextHop { edge: edge(ctx) },
         step13: branch.clone(),
         step14: CallParkStep {
             call_park: call_park(ctx),
@@ -141,7 +147,10 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
             persistent_chat: persistent_chat(ctx),
         },
         step16: rgs.clone(),
-        step17: rgs.clone(),
+        step17: RgsImportToC {
+            response_groups: response_groups(ctx),
+            b_settings: b_rgs_settings(ctx),
+        },
         step18: rgs.clone(),
         step19: rgs,
         step20: announcements,
@@ -152,22 +161,7 @@ pub fn runbook_plan(ctx: &PoolCtx) -> RunbookPlan {
         step28: branch.clone(),
         step29: branch,
         sign_off: sign_off(ctx),
-    }
-}
-
-/// `header.md`: the title, the pool table and the diagram.
-#[derive(Debug, Clone, Serialize)]
-pub struct Header {
-    /// Pool B's edition differs from pool C's (both known).
-    pub edition_mismatch: bool,
-}
-
-fn header(ctx: &PoolCtx) -> Header {
-    Header {
-        edition_mismatch: match (ctx.partner, ctx.pool.replacement_pool.as_ref()) {
-            (Some(b), Some(c)) => b.edition != c.edition,
-            _ => false,
-        },
+        databases: database_stores(ctx),
     }
 }
 
@@ -177,14 +171,23 @@ pub struct MissingValues {
     pub placeholder_marker: &'static str,
     /// Empty: no placeholder anywhere.
     pub missing: Vec<MissingValue>,
+    /// Pool C's FQDN is missing: steps 8 and later cannot run.
+    pub pool_c_missing: bool,
+    /// Pool B's back end is missing: step 2 cannot run.
+    pub backend_missing: bool,
 }
 
 fn missing_values(ctx: &PoolCtx) -> MissingValues {
     let mut missing: Vec<MissingValue> = pool_c_missing(ctx).into_iter().collect();
-    missing.extend(backend(ctx).1);
+    let pool_c_missing = !missing.is_empty();
+    let backend_missing = backend(ctx).1;
+    let backend_is_missing = !backend_missing.is_empty();
+    missing.extend(backend_missing);
     MissingValues {
         placeholder_marker: PLACEHOLDER_MARKER,
         missing,
+        pool_c_missing,
+        backend_missing: backend_is_missing,
     }
 }
 
@@ -211,12 +214,23 @@ fn pool_c_missing(ctx: &PoolCtx) -> Option<MissingValue> {
 pub struct FindBackupSet {
     /// Folders searched for backup sets: the root, then each copy location.
     pub set_locations: Vec<String>,
+    /// The locations that are local paths (a drive letter, not a UNC share).
+    pub local_locations: Vec<String>,
+    /// .NET format of a set name, to read its date.
+    pub set_name_format: &'static str,
 }
 
 fn find_backup_set(ctx: &PoolCtx) -> FindBackupSet {
     let b = &ctx.topology.backup;
+    let set_locations: Vec<String> = std::iter::once(&b.root).chain(&b.copies).cloned().collect();
     FindBackupSet {
-        set_locations: std::iter::once(&b.root).chain(&b.copies).cloned().collect(),
+        local_locations: set_locations
+            .iter()
+            .filter(|l| !l.starts_with("\\\\"))
+            .cloned()
+            .collect(),
+        set_locations,
+        set_name_format: super::LAYOUT.set_name_format,
     }
 }
 
@@ -242,13 +256,27 @@ pub struct CmsFailover {
     pub backend: SqlArgs,
     /// Pool B's mirror back end, when the topology names one.
     pub mirror: Option<SqlArgs>,
+    /// `server\instance` (or `server`) of the back end, for `sqlcmd -S`.
+    pub backend_target: String,
+    pub mirror_target: Option<String>,
+}
+
+fn sql_target(a: &SqlArgs) -> String {
+    match &a.instance {
+        Some(i) => format!("{}\\{}", a.server, i),
+        None => a.server.clone(),
+    }
 }
 
 fn cms_failover(ctx: &PoolCtx) -> CmsFailover {
+    let backend = backend(ctx).0;
+    let mirror = ctx.pool.backup_pool.mirror.as_ref().map(sql_args);
     CmsFailover {
         cms_on_a: cms_on_a(ctx),
-        backend: backend(ctx).0,
-        mirror: ctx.pool.backup_pool.mirror.as_ref().map(sql_args),
+        backend_target: sql_target(&backend),
+        mirror_target: mirror.as_ref().map(sql_target),
+        backend,
+        mirror,
     }
 }
 
@@ -256,7 +284,7 @@ fn cms_failover(ctx: &PoolCtx) -> CmsFailover {
 /// and step 2 may be needed.
 fn backend(ctx: &PoolCtx) -> (SqlArgs, Vec<MissingValue>) {
     let pool = ctx.pool;
-    match &pool.backup_pool.backend {
+    match &super::pool_b_backend(pool) {
         Some(b) => (sql_args(b), Vec::new()),
         None if pool.hosts_cms != HostsCms::No => {
             let server = placeholder("pool-B-backend-SQL-server");
@@ -320,6 +348,25 @@ pub struct RgsImportToB {
     pub response_groups: Condition,
     /// Whether the CMS may have been on pool A (the import must wait for step 2).
     pub cms_on_a: Condition,
+    /// Whether pool B's own Response Group settings must be kept ("yes" and "check": keep;
+    /// "no": pool B runs no Response Groups of its own, pool A's settings may replace them).
+    pub b_settings: Condition,
+}
+
+/// `steps/17-rgs-import-to-c.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RgsImportToC {
+    pub response_groups: Condition,
+    /// As in step 4: when pool B's settings were kept, pool A's saved settings go to pool C here.
+    pub b_settings: Condition,
+}
+
+fn b_rgs_settings(ctx: &PoolCtx) -> Condition {
+    match ctx.partner {
+        Some(b) if b.services.response_groups => Condition::yes("the topology says pool B runs Response Groups of its own (its services.response_groups is true)"),
+        Some(_) => Condition::no("the topology says pool B runs no Response Groups of its own (its services.response_groups is false)"),
+        None => Condition::check("the topology does not describe pool B's own services, so pool B may run Response Groups of its own"),
+    }
 }
 
 /// Steps 5 and 16 to 19.
@@ -350,7 +397,7 @@ fn announcements(ctx: &PoolCtx) -> Condition {
     )
 }
 
-/// `extra/edge-next-hop-to-b.md`.
+/// `extra/edge-next-hop-to-b.md` and `extra/edge-next-hop-to-c.md`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EdgeNextHop {
     pub edge: Condition,
@@ -465,5 +512,85 @@ fn sign_off(ctx: &PoolCtx) -> SignOff {
         call_park: call_park(ctx),
         cms_db_on_c: cms_db_on_c(ctx),
         branch: branch(ctx),
+    }
+}
+
+/// `steps/08-build-pool-c.md`: the Monitoring and Archiving stores pool C is associated with.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildPoolC {
+    pub stores: Vec<DatabaseStore>,
+}
+
+/// `extra/databases.md`: each SQL store of pool A with the pools that use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseStores {
+    pub stores: Vec<DatabaseStore>,
+    /// The Monitoring and Archiving stores: a Front End pool is associated with them in
+    /// Topology Builder (Persistent Chat stores belong to the Persistent Chat pool).
+    pub for_pool_c: Vec<DatabaseStore>,
+}
+
+/// One SQL Server instance of one role (Monitoring, Archiving, Persistent Chat).
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseStore {
+    pub role_title: &'static str,
+    /// `server\instance` or `server`.
+    pub target: String,
+    /// Every pool of the topology that lists this role on this instance (pool A first).
+    pub pools: Vec<String>,
+    /// What uses the store, one phrase.
+    pub used_for: &'static str,
+}
+
+fn database_stores(ctx: &PoolCtx) -> DatabaseStores {
+    let target = |server: &str, instance: &Option<String>| match instance.as_deref() {
+        Some(i) if !i.is_empty() => format!("{server}\\{i}"),
+        _ => server.to_string(),
+    };
+    let mut stores: Vec<DatabaseStore> = Vec::new();
+    for db in &ctx.pool.databases {
+        let t = target(&db.server, &db.instance);
+        if stores
+            .iter()
+            .any(|s| s.target.eq_ignore_ascii_case(&t) && s.role_title == role_title(db.role))
+        {
+            continue;
+        }
+        let mut pools = vec![ctx.pool.fqdn.clone()];
+        for other in &ctx.topology.pools {
+            if other.fqdn.eq_ignore_ascii_case(&ctx.pool.fqdn) {
+                continue;
+            }
+            let shares = other.databases.iter().any(|o| {
+                o.role == db.role && target(&o.server, &o.instance).eq_ignore_ascii_case(&t)
+            });
+            if shares {
+                pools.push(other.fqdn.clone());
+            }
+        }
+        stores.push(DatabaseStore {
+            role_title: role_title(db.role),
+            target: t,
+            pools,
+            used_for: match db.role {
+                DbRole::Monitoring => "call detail records and Quality of Experience data of the pools' Monitoring service",
+                DbRole::Archiving => "IM and conference archiving of the pools' Archiving service",
+                DbRole::PersistentChat => "chat rooms, their content and compliance data of the Persistent Chat pool whose next hop these pools are",
+            },
+        });
+    }
+    let for_pool_c = stores
+        .iter()
+        .filter(|s| s.role_title != role_title(DbRole::PersistentChat))
+        .cloned()
+        .collect();
+    DatabaseStores { stores, for_pool_c }
+}
+
+fn role_title(r: DbRole) -> &'static str {
+    match r {
+        DbRole::Monitoring => "Monitoring",
+        DbRole::Archiving => "Archiving",
+        DbRole::PersistentChat => "Persistent Chat",
     }
 }

@@ -21,7 +21,10 @@
     UserData: Export-CsUserData of pool A (B8), an independent copy of contacts and meetings.
     Inventory: CSV files of the pool A identities the restore checklist reads (B12): CMS location,
         pool pairing, conference directories, dial-in access numbers, users of pool A and of its
-        branch appliances, common area phones, analog devices and Exchange UM contacts, and the
+        branch appliances, common area phones, analog devices and Exchange UM contacts; for the
+        DNS, certificate, PSTN and Edge blocks: simple URLs, pool A's web services, the Lync
+        certificates of this server (thumbprint, subject, names, expiry, use; never private
+        keys), trunks, PSTN gateways, Mediation Server services and Edge services; and the
         published topology (Get-CsTopology -AsXml).
     Checks: the live deployment against the topology this script was rendered from (drift), the
         Backup Service of pool A and pool B and CMS replication (pairing health), and this set's
@@ -256,6 +259,13 @@ $CommonAreaPhonesCsv = 'Inventory\CommonAreaPhones.csv'
 $AnalogDevicesCsv = 'Inventory\AnalogDevices.csv'
 $ExUmContactsCsv = 'Inventory\ExUmContacts.csv'
 $TopologyXml = 'Inventory\Topology.xml'
+$SimpleUrlsCsv = 'Inventory\SimpleUrls.csv'
+$WebServicesCsv = 'Inventory\WebServices.csv'
+$CertificatesCsv = 'Inventory\Certificates.csv'
+$TrunksCsv = 'Inventory\Trunks.csv'
+$PstnGatewaysCsv = 'Inventory\PstnGateways.csv'
+$MediationServersCsv = 'Inventory\MediationServers.csv'
+$EdgeServersCsv = 'Inventory\EdgeServers.csv'
 $DatabasesDir = 'Databases'
 $SumsName = 'SHA256SUMS'
 $ManifestName = 'manifest.json'
@@ -1678,6 +1688,25 @@ try {
         Export-InventoryCsv -InputObject @(Get-CsCommonAreaPhone -Filter $poolFilter) -Relative $CommonAreaPhonesCsv
         Export-InventoryCsv -InputObject @(Get-CsAnalogDevice -Filter $poolFilter) -Relative $AnalogDevicesCsv
         Export-InventoryCsv -InputObject @(Get-CsExUmContact -Filter $poolFilter) -Relative $ExUmContactsCsv
+        # For the restore checklist's DNS, certificate, PSTN and Edge blocks. Select-Object reads the
+        # properties tolerantly (a property the product does not have becomes an empty column).
+        $simpleUrls = @(Get-CsSimpleUrlConfiguration | ForEach-Object {
+            $scope = [string]$_.Identity
+            foreach ($url in @($_.SimpleUrl)) {
+                $url | Select-Object -Property Component, Domain, ActiveUrl | Add-Member -NotePropertyName 'Scope' -NotePropertyValue $scope -PassThru
+            }
+        })
+        Export-InventoryCsv -InputObject $simpleUrls -Relative $SimpleUrlsCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -WebServer -PoolFqdn $PoolFqdn | Select-Object -Property Identity, PoolFqdn, InternalFqdn, ExternalFqdn) -Relative $WebServicesCsv
+        $certificates = @(Get-CsCertificate | ForEach-Object {
+            $names = @($_.PSObject.Properties['AlternativeNames'] | ForEach-Object { $_.Value }) -join ';'
+            $_ | Select-Object -Property Use, Thumbprint, Subject, Issuer, NotAfter | Add-Member -NotePropertyName 'AlternativeNames' -NotePropertyValue $names -PassThru
+        })
+        Export-InventoryCsv -InputObject $certificates -Relative $CertificatesCsv
+        Export-InventoryCsv -InputObject @(Get-CsTrunk) -Relative $TrunksCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -PstnGateway) -Relative $PstnGatewaysCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -MediationServer) -Relative $MediationServersCsv
+        Export-InventoryCsv -InputObject @(Get-CsService -EdgeServer) -Relative $EdgeServersCsv
         Save-TopologyXml -Relative $TopologyXml
     }
 
