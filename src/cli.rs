@@ -21,6 +21,7 @@ Examples:
   abc-failover render topology.yaml -o out
   abc-failover check topology.yaml -o out
   abc-failover diff main:topology.yaml topology.yaml
+  abc-failover import topology.xml -o topology.yaml
   abc-failover render topology.yaml -o out --set pools.dc1.replacement_pool.fqdn=pool-c.contoso.com
 
 Exit codes: 0 success, 1 findings (invalid topology, stale or differing output), 2 trouble
@@ -129,6 +130,31 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         common: Common,
+    },
+    /// Write a topology file from the deployment's topology document, or compare one with it
+    #[command(
+        after_help = "Examples:\n  abc-failover import topology.xml -o topology.yaml\n  abc-failover import 'D:\\AbcBackup\\dc1\\20260101T020000Z' -o topology.yaml\n  abc-failover import Topology.xml --compare topology.yaml --format json\n\nDOCUMENT is the output of (Get-CsTopology -AsXml).ToString(), a Topology Builder .tbxml file,\nor a backup set folder (its Inventory\\Topology.xml and pairing and CMS inventory files)."
+    )]
+    Import {
+        /// The topology document or backup set folder
+        document: PathBuf,
+        /// Where to write the topology file
+        #[arg(
+            short,
+            long,
+            default_value = "topology.yaml",
+            conflicts_with = "compare"
+        )]
+        out: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long, conflicts_with = "compare")]
+        force: bool,
+        /// Compare this committed topology with the document instead (exit 1 when they differ)
+        #[arg(long, value_name = "TOPOLOGY")]
+        compare: Option<PathBuf>,
+        /// Output format of the differences (with --compare)
+        #[arg(long, value_enum, default_value_t = Format::Text, requires = "compare")]
+        format: Format,
     },
     /// Print the JSON Schema of the topology file
     #[command(after_help = "Example:\n  abc-failover schema > topology.schema.json")]
@@ -276,6 +302,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             format,
             common,
         } => diff(&old, &new, stat, format, &common),
+        Command::Import {
+            document,
+            out,
+            force,
+            compare,
+            format,
+        } => match compare {
+            Some(topology) => import_compare(&document, &topology, format),
+            None => import(&document, &out, force),
+        },
         Command::Completions { shell } => {
             emit!("{}", completions(shell))?;
             Ok(Outcome::Ok)
@@ -340,6 +376,107 @@ fn init(file: &Path, force: bool) -> Result<Outcome> {
         file.display()
     );
     Ok(Outcome::Ok)
+}
+
+/// Import a document, printing its warnings; a malformed document is printed as findings.
+fn import_document(document: &Path) -> Result<Loading<crate::import::Imported>> {
+    use crate::import::ImportError;
+    match crate::import::import(document) {
+        Ok(imported) => {
+            print_diagnostics(&imported.warnings);
+            Ok(Ok(imported))
+        }
+        Err(ImportError::Invalid(d)) => {
+            eprintln!("{d}");
+            eprintln!("{}: nothing was imported", document.display());
+            Ok(Err(Outcome::Findings))
+        }
+        Err(e @ ImportError::Unreadable { .. }) => {
+            eprintln!("{e}");
+            Ok(Err(Outcome::Reported))
+        }
+    }
+}
+
+fn import(document: &Path, out: &Path, force: bool) -> Result<Outcome> {
+    if out.exists() && !force {
+        eprintln!(
+            "{}: error: the file exists; use --force to overwrite it",
+            out.display()
+        );
+        return Ok(Outcome::Reported);
+    }
+    let imported = match import_document(document)? {
+        Ok(i) => i,
+        Err(o) => return Ok(o),
+    };
+    if imported.pools.is_empty() {
+        eprintln!(
+            "{}: error: the document has no Front End pool, so there is no topology to write; nothing was written",
+            document.display()
+        );
+        return Ok(Outcome::Findings);
+    }
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned());
+    let written =
+        crate::import::write::write(&imported, name.as_deref().unwrap_or("topology.yaml"));
+    std::fs::write(out, &written.text).with_context(|| format!("writing {}", out.display()))?;
+    for f in &written.fills {
+        eprintln!(
+            "{}:{}: fill in {}: {}",
+            out.display(),
+            f.line,
+            f.set_path,
+            f.what
+        );
+    }
+    eprintln!(
+        "wrote {} ({} pool(s)); {} value(s) to fill in (in the file or with --set PATH=VALUE), then run: abc-failover validate {}",
+        out.display(),
+        imported.pools.len(),
+        written.fills.len(),
+        out.display()
+    );
+    Ok(Outcome::Ok)
+}
+
+fn import_compare(document: &Path, topology: &Path, format: Format) -> Result<Outcome> {
+    let imported = match import_document(document)? {
+        Ok(i) => i,
+        Err(o) => return Ok(o),
+    };
+    let loaded = match load(topology, &[])? {
+        Ok(l) => l,
+        Err(o) => return Ok(o),
+    };
+    let diffs = crate::import::compare::compare(&imported, &loaded.topology);
+    match format {
+        Format::Json => emitln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "document": document.display().to_string(),
+                "topology": topology.display().to_string(),
+                "differences": diffs,
+            }))?
+        )?,
+        Format::Text => {
+            for d in &diffs {
+                emitln!("{d}")?;
+            }
+        }
+    }
+    if diffs.is_empty() {
+        eprintln!("{}: matches {}", topology.display(), document.display());
+        Ok(Outcome::Ok)
+    } else {
+        eprintln!(
+            "{}: {} difference(s) from {}",
+            topology.display(),
+            diffs.len(),
+            document.display()
+        );
+        Ok(Outcome::Findings)
+    }
 }
 
 fn validate(file: &Path, format: Format, deny_warnings: bool, common: &Common) -> Result<Outcome> {

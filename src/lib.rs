@@ -5,6 +5,7 @@ pub mod cli;
 pub mod de;
 pub mod diagnostic;
 pub mod escape;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -2,9 +2,10 @@
 //!
 //! Built from `saphyr-parser` events. The tree exists so that `--set` overrides can be applied
 //! before validation and so that every check, after parsing, can point at the line and column of
-//! the value it is about. Hostile input is bounded here: nesting depth and the number of nodes
-//! (aliases included) have hard budgets, and several documents, duplicate keys and non-scalar keys
-//! are refused.
+//! the value it is about. Hostile input is bounded here: nesting depth has a hard limit, the number
+//! of nodes (aliases expanded) is bounded by the size of the text ([`node_budget`]), scalar text
+//! (aliases expanded) by [`MAX_TEXT_BYTES`], and several documents, duplicate keys and non-scalar
+//! keys are refused.
 
 use std::collections::HashMap;
 
@@ -12,14 +13,27 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::diagnostic::{Origin, Pos, Problem};
 
-/// Most nodes a document may expand to, aliases included (a topology has a few hundred).
-pub const MAX_NODES: usize = 20_000;
+/// Nodes any document may expand to, aliases included, however short its text.
+pub const MIN_NODE_BUDGET: usize = 20_000;
+/// Nodes a document may expand to per byte of its text, aliases included.
+///
+/// Written out, a topology spends more than 10 bytes a node (the 1,000-pool benchmark topology:
+/// 680 KB, about 50,000 nodes), so every honest file up to the 1 MiB limit fits with room for
+/// anchors, while an alias bomb stops after about one node per byte: milliseconds for a small
+/// file, well under a second for one of 1 MiB (tests/budgets.rs).
+pub const NODES_PER_BYTE: usize = 1;
 /// Deepest nesting accepted (a topology is at most six levels deep).
 pub const MAX_DEPTH: usize = 32;
 /// Most bytes of scalar text (keys and values, aliases expanded) a document may hold. The file
 /// itself is at most 1 MiB; without this budget a few thousand aliases of one large scalar
-/// would expand to gigabytes while staying under [`MAX_NODES`].
+/// would expand to gigabytes while staying within the node budget.
 pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most nodes (aliases expanded) a document of `text_len` bytes may have: [`NODES_PER_BYTE`] for
+/// each byte, and never fewer than [`MIN_NODE_BUDGET`].
+pub fn node_budget(text_len: usize) -> usize {
+    text_len.saturating_mul(NODES_PER_BYTE).max(MIN_NODE_BUDGET)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -274,6 +288,7 @@ pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem>
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
     let mut nodes = 0usize;
+    let max_nodes = node_budget(text.len());
     let mut text_bytes = 0usize;
     let too_much_text = |pos: Pos| {
         Problem::error(
@@ -340,11 +355,12 @@ pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem>
                 let Some((node, size, bytes)) = anchors.get(&id) else {
                     return Err(Problem::error(Some(pos), "alias to an unknown anchor"));
                 };
-                if nodes + size > MAX_NODES {
+                if nodes + size > max_nodes {
                     return Err(Problem::error(
                         Some(pos),
                         format!(
-                            "YAML aliases expand the document beyond {MAX_NODES} nodes; refused"
+                            "YAML aliases expand the document beyond {max_nodes} nodes (the budget \
+                             is one node per byte of the file, at least {MIN_NODE_BUDGET}); refused"
                         ),
                     )
                     .with_help("write the values out instead of repeating large anchors"));
@@ -375,11 +391,8 @@ pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem>
                     return Err(too_much_text(pos));
                 }
                 nodes += 1;
-                if nodes > MAX_NODES {
-                    return Err(Problem::error(
-                        Some(pos),
-                        format!("the document has more than {MAX_NODES} nodes; refused"),
-                    ));
+                if nodes > max_nodes {
+                    return Err(too_many_nodes(&pos, max_nodes));
                 }
                 (
                     Node {
@@ -394,12 +407,12 @@ pub fn parse_stream(text: &str, origin: Origin) -> Result<Option<Node>, Problem>
                 )
             }
             Event::SequenceStart(anchor, tag) => {
-                open_collection(&pos, tag.is_some(), stack.len(), &mut nodes)?;
+                open_collection(&pos, tag.is_some(), stack.len(), &mut nodes, max_nodes)?;
                 stack.push(Frame::Seq(pos, Vec::new(), anchor));
                 continue;
             }
             Event::MappingStart(anchor, tag) => {
-                open_collection(&pos, tag.is_some(), stack.len(), &mut nodes)?;
+                open_collection(&pos, tag.is_some(), stack.len(), &mut nodes, max_nodes)?;
                 stack.push(Frame::Map(pos, Vec::new(), None, anchor, HashMap::new()));
                 continue;
             }
@@ -472,6 +485,7 @@ fn open_collection(
     tagged: bool,
     depth: usize,
     nodes: &mut usize,
+    max_nodes: usize,
 ) -> Result<(), Problem> {
     if tagged {
         return Err(
@@ -486,13 +500,17 @@ fn open_collection(
         ));
     }
     *nodes += 1;
-    if *nodes > MAX_NODES {
-        return Err(Problem::error(
-            Some(pos.clone()),
-            format!("the document has more than {MAX_NODES} nodes; refused"),
-        ));
+    if *nodes > max_nodes {
+        return Err(too_many_nodes(pos, max_nodes));
     }
     Ok(())
+}
+
+fn too_many_nodes(pos: &Pos, max_nodes: usize) -> Problem {
+    Problem::error(
+        Some(pos.clone()),
+        format!("the document has more than {max_nodes} nodes (one per byte of the file, at least {MIN_NODE_BUDGET}); refused"),
+    )
 }
 
 /// Bytes of scalar text in a subtree (keys included), for the expansion budget.

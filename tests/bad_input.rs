@@ -484,7 +484,7 @@ fn alias_bomb_is_refused_quickly() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.elapsed < Duration::from_secs(1), "took {:?}", r.elapsed);
     // Each *d is 9^4 scalars + 820 lists = 7381 nodes; after the 8308 nodes of a..d and e's
-    // key and list, the second *d in e's list passes 20000.
+    // key and list, the second *d in e's list passes 20000 (the budget of a file this small).
     assert_error_at(
         &r,
         pos_of_nth(BILLION_LAUGHS, "*d", 1),

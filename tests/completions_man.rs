@@ -23,8 +23,9 @@ fn ok_stdout(args: &[&str]) -> String {
     String::from_utf8(o.stdout).expect("UTF-8")
 }
 
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "init",
+    "import",
     "validate",
     "render",
     "check",
@@ -43,7 +44,15 @@ fn every_shell_completes_every_command() {
         for cmd in COMMANDS {
             assert!(script.contains(cmd), "{shell}: no `{cmd}`");
         }
-        for flag in ["format", "deny-warnings", "set", "templates", "stat", "dir"] {
+        for flag in [
+            "format",
+            "deny-warnings",
+            "set",
+            "templates",
+            "stat",
+            "dir",
+            "compare",
+        ] {
             assert!(script.contains(flag), "{shell}: no `{flag}`");
         }
     }
@@ -119,6 +128,7 @@ fn man_dir_writes_one_page_per_command() {
             "abc-failover-check.1",
             "abc-failover-completions.1",
             "abc-failover-diff.1",
+            "abc-failover-import.1",
             "abc-failover-init.1",
             "abc-failover-man.1",
             "abc-failover-render.1",

@@ -66,9 +66,15 @@ const TASK_FUNCTIONS: &[&str] = &[
     "Test-BackupTaskScriptPath",
     "New-BackupTaskDefinition",
     "Get-BackupTask",
+    "Test-BackupTaskElevated",
     "Invoke-BackupTaskMode",
 ];
-const MAIL_FUNCTIONS: &[&str] = &["Get-RunOutcome", "Get-RunReportBody", "Send-RunReport"];
+const MAIL_FUNCTIONS: &[&str] = &[
+    "Get-RunOutcome",
+    "Get-RunReportBody",
+    "Get-MailErrorText",
+    "Send-RunReport",
+];
 
 fn node_text<'a>(n: Node, src: &'a str) -> &'a str {
     n.utf8_text(src.as_bytes()).expect("UTF-8")
@@ -235,6 +241,14 @@ fn the_task_runs_this_file_as_one_argument_whatever_its_path() {
     );
     assert!(
         check.contains("Test-FolderPath -Path $ScriptPath"),
+        "{check}"
+    );
+    // Windows PowerShell reads the path after -File as a wildcard pattern (PowerShell issue
+    // 4726): a path with [ or ] would not start, or would start another file.
+    assert!(
+        check.contains(
+            "$ScriptPath.IndexOf([char]91) -ge 0 -or $ScriptPath.IndexOf([char]93) -ge 0"
+        ),
         "{check}"
     );
     let mode = function_text(&src, "Invoke-BackupTaskMode");
@@ -499,6 +513,59 @@ fn whatif_registers_and_removes_nothing() {
 }
 
 #[test]
+fn no_task_is_said_only_when_task_scheduler_says_not_found() {
+    for (what, src) in all_scripts() {
+        let get = function_text(&src, "Get-BackupTask");
+        let tree = common::parse_ps(get);
+        assert!(!tree.root_node().has_error(), "{what}: {get}");
+        let catch = &get[get.find("catch {").expect("catch")..];
+        // $null only for ERROR_FILE_NOT_FOUND (0x80070002 = -2147024894), however wrapped;
+        // anything else (access denied without elevation) is thrown on.
+        assert!(catch.contains("$exception -is [System.IO.FileNotFoundException]"));
+        assert!(catch.contains("$exception.ErrorCode -eq -2147024894"));
+        assert_eq!(0x8007_0002_u32 as i32, -2147024894);
+        let null_at = catch.find("return $null").expect("not found is $null");
+        let throw_at = catch.rfind("\n        throw\n    }").expect("rethrown");
+        assert!(null_at < throw_at, "{what}");
+        // -UnregisterTask says "nothing to remove" only where it could see the task: elevated.
+        let mode = function_text(&src, "Invoke-BackupTaskMode");
+        let absent = mode
+            .find("if ($null -eq $existing) {")
+            .expect("absent branch");
+        let nothing = mode.find("nothing to remove").expect("message");
+        let elevated = mode[absent..]
+            .find("if (-not (Test-BackupTaskElevated)) {")
+            .map(|i| i + absent)
+            .expect("elevation checked");
+        assert!(elevated < nothing, "{what}");
+        // Common parameters of every PowerShell version may be combined with the switches.
+        for p in [
+            "InformationAction",
+            "InformationVariable",
+            "PipelineVariable",
+        ] {
+            assert!(mode.contains(&format!("'{p}'")), "{what}: {p}");
+        }
+    }
+}
+
+#[test]
+fn tls_1_2_is_added_to_the_protocols_never_the_only_one() {
+    let (_, src) = sample("contoso").remove(0);
+    let f = function_text(&src, "Send-RunReport");
+    let set = "[System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12";
+    assert_eq!(f.matches(set).count(), 1, "{f}");
+    // SystemDefault (0) or Tls12 would be Tls12 alone, and an old relay's TLS 1.0 refused.
+    let guard = "if ([int][System.Net.ServicePointManager]::SecurityProtocol -ne 0) {";
+    let g = f.find(guard).expect("guarded");
+    let at = f.find(set).expect("set");
+    assert!(g < at && !f[g..at].contains('}'), "{f}");
+    // Inside the mail's own try, and its failure is only a note.
+    let tls_try = f[..g].rfind("try {").expect("in a try");
+    assert!(f[tls_try..].contains("[void]$notes.Add('Mail: TLS 1.2 is not available here: '"));
+}
+
+#[test]
 fn the_mail_block_is_absent_without_notify() {
     for name in ["fabrikam-sfb2019", "litware-standard"] {
         for (id, src) in sample(name) {
@@ -553,10 +620,52 @@ fn the_mail_is_sent_after_the_run_never_under_whatif_and_inside_its_own_try() {
             catch.contains("[void]$script:Warnings.Add($warning)"),
             "{catch}"
         );
-        assert!(catch.contains("Write-BackupLog -Message ('WARNING: ' + $warning)"));
+        assert!(catch.contains("[void]$notes.Add('WARNING: ' + $warning)"));
         assert!(
             !catch.contains("throw") && !catch.contains("exitCode") && !catch.contains("exit ")
         );
+        // The reason a mail failed is inside SmtpException ("Failure sending mail."): the
+        // warning carries the inner messages.
+        assert!(
+            catch.contains("(Get-MailErrorText -Exception $_.Exception)"),
+            "{catch}"
+        );
+        let text = function_text(&src, "Get-MailErrorText");
+        assert!(text.contains("$inner = $inner.InnerException"), "{text}");
+        // Nothing in Send-RunReport can throw out of it, the log lines included: every
+        // statement after the -WhatIf return is a try with a catch that does not throw.
+        let f = function_text(&src, "Send-RunReport");
+        let tree = common::parse_ps(f);
+        let mut unguarded = Vec::new();
+        let mut tries = 0;
+        common::walk(tree.root_node(), &mut |n| {
+            if n.kind() == "command"
+                && n.child_by_field_name("command_name")
+                    .is_some_and(|c| node_text(c, f) == "Write-BackupLog")
+            {
+                let mut p = n.parent();
+                let mut in_try = false;
+                while let Some(q) = p {
+                    if q.kind() == "try_statement" {
+                        in_try = true;
+                    }
+                    p = q.parent();
+                }
+                if !in_try {
+                    unguarded.push(node_text(n, f).to_string());
+                }
+            }
+            if n.kind() == "try_statement" {
+                tries += 1;
+            }
+        });
+        assert!(unguarded.is_empty(), "{what}: {unguarded:?}");
+        assert!(tries >= 2, "{what}");
+        for (at, _) in f.match_indices("catch {") {
+            let c = &f[at..];
+            let c = &c[..c.find("\n    }\n").unwrap_or(c.len())];
+            assert!(!c.contains("throw"), "{what}: {c}");
+        }
         // Its parameters: no attachment, plain text, stop on SMTP errors so the catch sees them.
         let (_, params, _) = commands(&src)
             .into_iter()
@@ -749,6 +858,7 @@ fn api_uses(src: &str) -> BTreeSet<String> {
         "actions[0]",
         "drive",
         "principal",
+        "exception",
     ];
     let lower = text.to_ascii_lowercase();
     for (at, _) in lower.match_indices('$') {

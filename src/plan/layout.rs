@@ -27,6 +27,9 @@ pub struct SetLayout {
     pub unassigned_numbers_csv: &'static str,
     pub user_data_zip: &'static str,
     pub cms_location_csv: &'static str,
+    /// The published topology (`Get-CsTopology -AsXml`), read by `abc-failover import`; the
+    /// backup run saves it and checks drift against it.
+    pub topology_xml: &'static str,
     pub backup_relationship_csv: &'static str,
     pub app_server_service_csv: &'static str,
     pub conference_directories_csv: &'static str,
@@ -37,8 +40,6 @@ pub struct SetLayout {
     pub common_area_phones_csv: &'static str,
     pub analog_devices_csv: &'static str,
     pub exum_contacts_csv: &'static str,
-    /// `Get-CsTopology -AsXml`: the published topology the run saw (and checked drift against).
-    pub topology_xml: &'static str,
     /// Simple URLs (meet, dialin, admin) of every simple URL configuration, one row per URL.
     pub simple_urls_csv: &'static str,
     /// Pool A's web services (`Get-CsService -WebServer -PoolFqdn`): internal/external FQDNs.
@@ -75,6 +76,7 @@ pub const LAYOUT: SetLayout = SetLayout {
     unassigned_numbers_csv: "Announcements\\UnassignedNumbers.csv",
     user_data_zip: "UserData\\UserData.zip",
     cms_location_csv: "Inventory\\CmsLocation.csv",
+    topology_xml: "Inventory\\Topology.xml",
     backup_relationship_csv: "Inventory\\PoolBackupRelationship.csv",
     app_server_service_csv: "Inventory\\ApplicationServerService.csv",
     conference_directories_csv: "Inventory\\ConferenceDirectories.csv",
@@ -84,7 +86,6 @@ pub const LAYOUT: SetLayout = SetLayout {
     common_area_phones_csv: "Inventory\\CommonAreaPhones.csv",
     analog_devices_csv: "Inventory\\AnalogDevices.csv",
     exum_contacts_csv: "Inventory\\ExUmContacts.csv",
-    topology_xml: "Inventory\\Topology.xml",
     simple_urls_csv: "Inventory\\SimpleUrls.csv",
     web_services_csv: "Inventory\\WebServices.csv",
     certificates_csv: "Inventory\\Certificates.csv",

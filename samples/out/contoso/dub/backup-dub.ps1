@@ -70,15 +70,17 @@
     log on as a batch job.
     It runs this very file:
     powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
-    so register it from the file's final place (a local folder, or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
-    Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
-    task definition (XML) and registers nothing; otherwise it reads the task back and prints its
-    account, command and next run time. Needs an elevated PowerShell. No password is asked for,
-    passed or stored. Exit code 0 done, 2 not done. A start missed while the server was off runs
-    as soon as it is back.
+    so register it from the file's final place: a local folder or a UNC path, not a mapped
+    drive, and no [ ] % or double quote in the path (refused). Re-running it updates the same
+    task. Works on Windows Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With
+    -WhatIf it prints the exact task definition (XML) and registers nothing; otherwise it reads
+    the task back and prints its account, command and next run time. Needs an elevated
+    PowerShell. No password is asked for, passed or stored. Exit code 0 done, 2 not done. A
+    start missed while the server was off runs as soon as it is back.
 
 .PARAMETER UnregisterTask
     Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+    Needs an elevated PowerShell: an ordinary one may not see the task at all, and says so.
 
 .EXAMPLE
     .\<this script>.ps1 -Verbose
@@ -1253,6 +1255,11 @@ function Test-BackupTaskScriptPath {
         # environment variable; neither is worth the risk in the one argument that matters.
         return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
     }
+    if ($ScriptPath.IndexOf([char]91) -ge 0 -or $ScriptPath.IndexOf([char]93) -ge 0) {
+        # Windows PowerShell reads the path after -File as a wildcard pattern: with [ or ] in
+        # it the task would fail to start the script, or start another file that matches.
+        return ('The script path contains [ or ], which powershell.exe -File reads as a wildcard; move the script to a folder without them: ' + $ScriptPath)
+    }
     if ($ScriptPath -match '^[A-Za-z]:') {
         $drive = New-Object System.IO.DriveInfo -ArgumentList ($ScriptPath.Substring(0, 1))
         if ($drive.DriveType -eq [System.IO.DriveType]::Network) {
@@ -1307,15 +1314,31 @@ function New-BackupTaskDefinition {
 }
 
 function Get-BackupTask {
-    # The registered task of this pool, or $null.
+    # The registered task of this pool, or $null when Task Scheduler says there is none. Any
+    # other failure (access denied to a PowerShell that is not elevated, the service stopped) is
+    # thrown: "there is no task" must be true when it is said.
     param($Folder)
     try {
         return $Folder.GetTask($TaskName)
     }
     catch {
-        Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
-        return $null
+        # 0x80070002 (ERROR_FILE_NOT_FOUND), however the COM call's failure is wrapped.
+        $exception = $_.Exception
+        while ($null -ne $exception) {
+            if ($exception -is [System.IO.FileNotFoundException] -or ($exception -is [System.Runtime.InteropServices.COMException] -and $exception.ErrorCode -eq -2147024894) -or $exception.Message -match '0x80070002') {
+                Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
+                return $null
+            }
+            $exception = $exception.InnerException
+        }
+        throw
     }
+}
+
+function Test-BackupTaskElevated {
+    # True in an elevated PowerShell (under UAC an administrator's ordinary one is not).
+    $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
+    return $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 
 function Invoke-BackupTaskMode {
@@ -1326,7 +1349,7 @@ function Invoke-BackupTaskMode {
     param([string]$ScriptPath, [string[]]$BoundNames)
     $script:TaskExitCode = 2
     try {
-        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'ErrorVariable', 'WarningVariable', 'OutVariable', 'OutBuffer')
+        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
         foreach ($name in $BoundNames) {
             if ($allowed -notcontains $name) {
                 throw ('-' + $name + ' cannot be combined with -RegisterTask or -UnregisterTask: the task runs this script without parameters, with the values from the topology.')
@@ -1342,6 +1365,9 @@ function Invoke-BackupTaskMode {
 
         if ($UnregisterTask) {
             if ($null -eq $existing) {
+                if (-not (Test-BackupTaskElevated)) {
+                    throw ('No task ' + $TaskName + ' is visible to this PowerShell, which is not elevated (a task registered by an administrator may be hidden from it); run it again as administrator.')
+                }
                 Write-Output ('There is no scheduled task ' + $TaskName + '; nothing to remove.')
                 $script:TaskExitCode = 0
                 return
@@ -1371,13 +1397,12 @@ function Invoke-BackupTaskMode {
         }
         if (-not $PSCmdlet.ShouldProcess($TaskName, $verb + ' scheduled task')) {
             # -WhatIf: the exact definition Task Scheduler would receive; nothing registered.
-            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered under -WhatIf):')
+            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered: -WhatIf, or not confirmed):')
             Write-Output $definition.XmlText
             $script:TaskExitCode = 0
             return
         }
-        $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
-        if (-not $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
+        if (-not (Test-BackupTaskElevated)) {
             throw 'Registering the task needs an elevated PowerShell (Run as administrator).'
         }
         # TASK_CREATE_OR_UPDATE: one task per pool; a second run updates it. No password, ever.
@@ -1385,7 +1410,12 @@ function Invoke-BackupTaskMode {
             [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, 'SYSTEM', $null, 5)
         }
         else {
-            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            try {
+                [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            }
+            catch {
+                throw ('Task Scheduler did not accept the group managed service account ' + $TaskRunAs + ' without a password; is this server among the principals allowed to retrieve its password, and may it log on as a batch job? ' + $_.Exception.Message)
+            }
         }
 
         # Read the task back from Task Scheduler, not from what was sent.
@@ -1477,44 +1507,73 @@ function Get-RunReportBody {
     return ($lines -join $nl)
 }
 
+function Get-MailErrorText {
+    # An exception's message with those of its inner exceptions: SmtpException says only
+    # "Failure sending mail." and keeps the reason (the relay refused or did not answer) inside.
+    param($Exception)
+    $text = $Exception.Message
+    $inner = $Exception.InnerException
+    while ($null -ne $inner) {
+        if (-not $text.Contains($inner.Message)) {
+            $text = $text + ' ' + $inner.Message
+        }
+        $inner = $inner.InnerException
+    }
+    return $text
+}
+
 function Send-RunReport {
-    # The email report of one run, after the run, never under -WhatIf. A mail that cannot be
-    # sent is a warning only: it never changes the run's result or exit code.
+    # The email report of one run, after the run, never under -WhatIf. A mail that cannot be sent
+    # is a warning only, never the run's result or exit code; nothing here throws, not even the log.
     param([int]$ExitCode, [string]$Fatal)
     if ($WhatIfPreference) {
         return
     }
-    $outcome = Get-RunOutcome -ExitCode $ExitCode -WarningCount $script:Warnings.Count
-    if ($outcome -eq 'COMPLETE' -and -not $NotifyAlways) {
-        Write-BackupLog -Message 'Mail: not sent (COMPLETE, and notify.when is failure)'
-        return
-    }
+    $notes = New-Object System.Collections.ArrayList
     try {
-        $setName = 'none'
-        if ($null -ne $script:SetName -and $null -ne $script:SetPath) {
-            $setName = $script:SetName
+        $outcome = Get-RunOutcome -ExitCode $ExitCode -WarningCount $script:Warnings.Count
+        if ($outcome -eq 'COMPLETE' -and -not $NotifyAlways) {
+            [void]$notes.Add('Mail: not sent (COMPLETE, and notify.when is failure)')
         }
-        $subject = $outcome + ': ABC failover backup of pool ' + $PoolFqdn + ', set ' + $setName
-        $body = Get-RunReportBody -Outcome $outcome -ExitCode $ExitCode -Fatal $Fatal
-        if ($NotifyUseSsl) {
-            try {
-                # .NET 4.5 offers TLS 1.2 but does not enable it by default.
-                [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+        else {
+            $setName = 'none'
+            if ($null -ne $script:SetName -and $null -ne $script:SetPath) {
+                $setName = $script:SetName
             }
-            catch {
-                Write-BackupLog -Message ('Mail: TLS 1.2 is not available here: ' + $_.Exception.Message)
+            $subject = $outcome + ': ABC failover backup of pool ' + $PoolFqdn + ', set ' + $setName
+            $body = Get-RunReportBody -Outcome $outcome -ExitCode $ExitCode -Fatal $Fatal
+            if ($NotifyUseSsl) {
+                try {
+                    # .NET 4.5 offers TLS 1.2 but does not enable it by default (Ssl3, Tls): add
+                    # it. SystemDefault (0, .NET 4.7 with SystemDefaultTlsVersions) already lets
+                    # Windows choose; or-ing Tls12 into 0 would allow TLS 1.2 alone.
+                    if ([int][System.Net.ServicePointManager]::SecurityProtocol -ne 0) {
+                        [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+                    }
+                }
+                catch {
+                    [void]$notes.Add('Mail: TLS 1.2 is not available here: ' + $_.Exception.Message)
+                }
             }
+            # No -Credential: without -UseSsl the task account's Windows credentials are offered,
+            # with -UseSsl the relay must accept the mail anonymously. No password anywhere.
+            Send-MailMessage -SmtpServer $NotifySmtpServer -Port $NotifyPort -UseSsl:$NotifyUseSsl -From $NotifyFrom -To $NotifyTo -Subject $subject -Body $body -Encoding ([System.Text.Encoding]::UTF8) -ErrorAction Stop
+            [void]$notes.Add('Mail: sent to ' + ($NotifyTo -join ', ') + ': ' + $subject)
         }
-        # No -Credential: without -UseSsl the task account's Windows credentials are offered,
-        # with -UseSsl the relay must accept the mail anonymously. No password anywhere.
-        Send-MailMessage -SmtpServer $NotifySmtpServer -Port $NotifyPort -UseSsl:$NotifyUseSsl -From $NotifyFrom -To $NotifyTo -Subject $subject -Body $body -Encoding ([System.Text.Encoding]::UTF8) -ErrorAction Stop
-        Write-BackupLog -Message ('Mail: sent to ' + ($NotifyTo -join ', ') + ': ' + $subject)
     }
     catch {
-        $warning = 'The email report could not be sent: ' + $_.Exception.Message
+        $warning = 'The email report could not be sent: ' + (Get-MailErrorText -Exception $_.Exception)
         [void]$script:Warnings.Add($warning)
         Write-Warning -Message $warning
-        Write-BackupLog -Message ('WARNING: ' + $warning)
+        [void]$notes.Add('WARNING: ' + $warning)
+    }
+    try {
+        foreach ($note in $notes) {
+            Write-BackupLog -Message $note
+        }
+    }
+    catch {
+        Write-Warning -Message ('The log could not be written: ' + $_.Exception.Message)
     }
 }
 

@@ -64,15 +64,17 @@
     as SYSTEM with the highest privileges (set backup.run_as to a gMSA to use one instead).
     It runs this very file:
     powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "<full path of this file>"
-    so register it from the file's final place (a local folder, or a UNC path; not a mapped drive). Re-running it updates the same task. Works on Windows
-    Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With -WhatIf it prints the exact
-    task definition (XML) and registers nothing; otherwise it reads the task back and prints its
-    account, command and next run time. Needs an elevated PowerShell. No password is asked for,
-    passed or stored. Exit code 0 done, 2 not done. A start missed while the server was off runs
-    as soon as it is back.
+    so register it from the file's final place: a local folder or a UNC path, not a mapped
+    drive, and no [ ] % or double quote in the path (refused). Re-running it updates the same
+    task. Works on Windows Server 2008 R2 with PowerShell 3.0 (Task Scheduler COM API). With
+    -WhatIf it prints the exact task definition (XML) and registers nothing; otherwise it reads
+    the task back and prints its account, command and next run time. Needs an elevated
+    PowerShell. No password is asked for, passed or stored. Exit code 0 done, 2 not done. A
+    start missed while the server was off runs as soon as it is back.
 
 .PARAMETER UnregisterTask
     Removes this pool's scheduled task (nothing happens when there is none). Honours -WhatIf.
+    Needs an elevated PowerShell: an ordinary one may not see the task at all, and says so.
 
 .EXAMPLE
     .\<this script>.ps1 -Verbose
@@ -1228,6 +1230,11 @@ function Test-BackupTaskScriptPath {
         # environment variable; neither is worth the risk in the one argument that matters.
         return ('The script path contains a double quote or %; move the script to a folder without them: ' + $ScriptPath)
     }
+    if ($ScriptPath.IndexOf([char]91) -ge 0 -or $ScriptPath.IndexOf([char]93) -ge 0) {
+        # Windows PowerShell reads the path after -File as a wildcard pattern: with [ or ] in
+        # it the task would fail to start the script, or start another file that matches.
+        return ('The script path contains [ or ], which powershell.exe -File reads as a wildcard; move the script to a folder without them: ' + $ScriptPath)
+    }
     if ($ScriptPath -match '^[A-Za-z]:') {
         $drive = New-Object System.IO.DriveInfo -ArgumentList ($ScriptPath.Substring(0, 1))
         if ($drive.DriveType -eq [System.IO.DriveType]::Network) {
@@ -1282,15 +1289,31 @@ function New-BackupTaskDefinition {
 }
 
 function Get-BackupTask {
-    # The registered task of this pool, or $null.
+    # The registered task of this pool, or $null when Task Scheduler says there is none. Any
+    # other failure (access denied to a PowerShell that is not elevated, the service stopped) is
+    # thrown: "there is no task" must be true when it is said.
     param($Folder)
     try {
         return $Folder.GetTask($TaskName)
     }
     catch {
-        Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
-        return $null
+        # 0x80070002 (ERROR_FILE_NOT_FOUND), however the COM call's failure is wrapped.
+        $exception = $_.Exception
+        while ($null -ne $exception) {
+            if ($exception -is [System.IO.FileNotFoundException] -or ($exception -is [System.Runtime.InteropServices.COMException] -and $exception.ErrorCode -eq -2147024894) -or $exception.Message -match '0x80070002') {
+                Write-Verbose -Message ('No task ' + $TaskName + ': ' + $_.Exception.Message)
+                return $null
+            }
+            $exception = $exception.InnerException
+        }
+        throw
     }
+}
+
+function Test-BackupTaskElevated {
+    # True in an elevated PowerShell (under UAC an administrator's ordinary one is not).
+    $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
+    return $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 
 function Invoke-BackupTaskMode {
@@ -1301,7 +1324,7 @@ function Invoke-BackupTaskMode {
     param([string]$ScriptPath, [string[]]$BoundNames)
     $script:TaskExitCode = 2
     try {
-        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'ErrorVariable', 'WarningVariable', 'OutVariable', 'OutBuffer')
+        $allowed = @('RegisterTask', 'UnregisterTask', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
         foreach ($name in $BoundNames) {
             if ($allowed -notcontains $name) {
                 throw ('-' + $name + ' cannot be combined with -RegisterTask or -UnregisterTask: the task runs this script without parameters, with the values from the topology.')
@@ -1317,6 +1340,9 @@ function Invoke-BackupTaskMode {
 
         if ($UnregisterTask) {
             if ($null -eq $existing) {
+                if (-not (Test-BackupTaskElevated)) {
+                    throw ('No task ' + $TaskName + ' is visible to this PowerShell, which is not elevated (a task registered by an administrator may be hidden from it); run it again as administrator.')
+                }
                 Write-Output ('There is no scheduled task ' + $TaskName + '; nothing to remove.')
                 $script:TaskExitCode = 0
                 return
@@ -1346,13 +1372,12 @@ function Invoke-BackupTaskMode {
         }
         if (-not $PSCmdlet.ShouldProcess($TaskName, $verb + ' scheduled task')) {
             # -WhatIf: the exact definition Task Scheduler would receive; nothing registered.
-            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered under -WhatIf):')
+            Write-Output ('Scheduled task ' + $TaskName + ' (' + $verb.ToLowerInvariant() + ', not registered: -WhatIf, or not confirmed):')
             Write-Output $definition.XmlText
             $script:TaskExitCode = 0
             return
         }
-        $principal = New-Object System.Security.Principal.WindowsPrincipal -ArgumentList ([System.Security.Principal.WindowsIdentity]::GetCurrent())
-        if (-not $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
+        if (-not (Test-BackupTaskElevated)) {
             throw 'Registering the task needs an elevated PowerShell (Run as administrator).'
         }
         # TASK_CREATE_OR_UPDATE: one task per pool; a second run updates it. No password, ever.
@@ -1360,7 +1385,12 @@ function Invoke-BackupTaskMode {
             [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, 'SYSTEM', $null, 5)
         }
         else {
-            [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            try {
+                [void]$folder.RegisterTaskDefinition($TaskName, $definition, 6, $TaskRunAs, $null, 1)
+            }
+            catch {
+                throw ('Task Scheduler did not accept the group managed service account ' + $TaskRunAs + ' without a password; is this server among the principals allowed to retrieve its password, and may it log on as a batch job? ' + $_.Exception.Message)
+            }
         }
 
         # Read the task back from Task Scheduler, not from what was sent.

@@ -1,0 +1,803 @@
+//! `abc-failover import`: every fixture imports to the expected topology (snapshot), the result
+//! validates once the listed values are filled with `--set`, `--compare` finds drift, and every
+//! malformed or hostile document gets a located error and writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_abc-failover"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Import `document` (under the fixtures) into `topology.yaml` of a new temp dir. The document
+/// is given relative to the fixtures folder, so messages are stable.
+fn import(document: &str) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_file = dir.path().join("topology.yaml");
+    let out = run(
+        &fixtures(),
+        &["import", document, "-o", out_file.to_str().unwrap()],
+    );
+    (dir, out)
+}
+
+/// stderr with the temp dir replaced by `<out>`.
+fn stable(text: &str, dir: &Path) -> String {
+    text.replace(dir.to_str().unwrap(), "<out>")
+}
+
+/// The `--set PATH=VALUE` listed on stderr (`FILE:LINE: fill in PATH: ...`).
+fn fills(stderr: &str) -> Vec<(usize, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            let (head, rest) = l.split_once(": fill in ")?;
+            let line = head.rsplit(':').next()?.parse().ok()?;
+            Some((line, rest.split(':').next()?.to_string()))
+        })
+        .collect()
+}
+
+const DOCUMENTS: &[(&str, &str)] = &[
+    ("published-contoso", "published-contoso.xml"),
+    ("builder-litware", "builder-litware.tbxml"),
+    ("backup-set-fabrikam", "set/20261101T020000Z"),
+];
+
+#[test]
+fn each_fixture_imports_to_the_expected_topology() {
+    for (name, document) in DOCUMENTS {
+        let (dir, out) = import(document);
+        assert_eq!(out.status.code(), Some(0), "{document}: {out:?}");
+        let written = std::fs::read_to_string(dir.path().join("topology.yaml")).expect("written");
+        insta::assert_snapshot!(format!("import-{name}"), written);
+        insta::assert_snapshot!(
+            format!("import-{name}-stderr"),
+            stable(&stderr(&out), dir.path())
+        );
+    }
+}
+
+#[test]
+fn utf16_and_utf8_bom_variants_are_the_same_document_and_import_alike() {
+    let utf8 = std::fs::read(fixtures().join("published-contoso.xml")).unwrap();
+    let text = String::from_utf8(utf8).unwrap();
+    let utf16 = std::fs::read(fixtures().join("published-contoso.utf16le.xml")).unwrap();
+    let expected16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    assert_eq!(
+        utf16, expected16,
+        "the UTF-16 fixture drifted from the UTF-8 one"
+    );
+    let bom = std::fs::read(fixtures().join("published-contoso.utf8bom.xml")).unwrap();
+    assert_eq!(bom, [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat());
+
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let reference = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    for variant in [
+        "published-contoso.utf16le.xml",
+        "published-contoso.utf8bom.xml",
+    ] {
+        let (dir, out) = import(variant);
+        assert_eq!(out.status.code(), Some(0), "{variant}: {out:?}");
+        let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+        assert_eq!(
+            written.replace(variant, "published-contoso.xml"),
+            reference,
+            "{variant}"
+        );
+    }
+}
+
+/// Values for the listed fills: pools paired two by two (pairing must be symmetric), a last
+/// odd one with a pool that is not listed.
+fn values_for(fills: &[(usize, String)]) -> Vec<String> {
+    let pairs: Vec<&String> = fills
+        .iter()
+        .map(|(_, p)| p)
+        .filter(|p| p.ends_with(".backup_pool.fqdn"))
+        .collect();
+    let pool_of = |p: &str| p.split('.').nth(1).unwrap().to_string();
+    fills
+        .iter()
+        .map(|(_, path)| {
+            let value = match path.as_str() {
+                "backup.root" => r"D:\AbcBackup".to_string(),
+                "backup.sql_backup_path" => r"\\sqlbak.example.com\LyncSqlBackup".to_string(),
+                "product" => "sfb2015".to_string(),
+                p if p.ends_with(".edition") => "enterprise".to_string(),
+                p if p.ends_with(".file_store") => r"\\fs.example.com\Share".to_string(),
+                p if p.ends_with(".backup_pool.fqdn") => {
+                    let i = pairs.iter().position(|x| *x == p).unwrap();
+                    let partner = if i % 2 == 0 { i + 1 } else { i - 1 };
+                    match pairs.get(partner) {
+                        Some(other) => format!("{}.example.com", pool_of(other)),
+                        None => "pool-z.example.com".to_string(),
+                    }
+                }
+                other => panic!("no test value for {other}"),
+            };
+            format!("{path}={value}")
+        })
+        .collect()
+}
+
+#[test]
+fn the_written_file_validates_once_the_listed_values_are_given_with_set() {
+    for (_, document) in DOCUMENTS {
+        let (dir, out) = import(document);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let listed = fills(&stderr(&out));
+        assert!(
+            !listed.is_empty(),
+            "{document}: backup.root is never in a document"
+        );
+        // Unfilled, it fails, at exactly the marked lines.
+        let v = run(dir.path(), &["validate", "topology.yaml"]);
+        assert_eq!(v.status.code(), Some(1), "{document}: {v:?}");
+        let errors: Vec<usize> = stderr(&v)
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .map(|l| l.split(':').nth(1).unwrap().parse().unwrap())
+            .collect();
+        let marked: Vec<usize> = listed.iter().map(|(l, _)| *l).collect();
+        assert_eq!(errors, marked, "{document}: {}", stderr(&v));
+        let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+        for (line, _) in &listed {
+            assert!(
+                written
+                    .lines()
+                    .nth(line - 1)
+                    .unwrap()
+                    .ends_with(": FILL-IN"),
+                "{document}:{line}"
+            );
+        }
+        // Pools addressed by pool id: the pool part of a path is the id written in the file.
+        let mut args = vec!["validate".to_string(), "topology.yaml".to_string()];
+        for set in values_for(&listed) {
+            let set = match set.split_once(".backup_pool.fqdn=") {
+                Some((path, value)) => {
+                    // The partner's FQDN: find the pool with that id in the file.
+                    let id = value.trim_end_matches(".example.com");
+                    let fqdn = fqdn_of(&written, id).unwrap_or_else(|| value.to_string());
+                    format!("{path}.backup_pool.fqdn={fqdn}")
+                }
+                None => set,
+            };
+            args.push("--set".into());
+            args.push(set);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let v = run(dir.path(), &args);
+        assert_eq!(
+            v.status.code(),
+            Some(0),
+            "{document}: {args:?}\n{}",
+            stderr(&v)
+        );
+        assert!(
+            stderr(&v).ends_with("topology.yaml: valid\n"),
+            "{}",
+            stderr(&v)
+        );
+    }
+}
+
+/// The `fqdn:` that follows `id: ID` in a written file.
+fn fqdn_of(written: &str, id: &str) -> Option<String> {
+    let mut lines = written
+        .lines()
+        .skip_while(|l| l.trim() != format!("id: {id}"));
+    lines.next()?;
+    lines
+        .next()?
+        .trim()
+        .strip_prefix("fqdn: ")
+        .map(str::to_string)
+}
+
+#[test]
+fn a_backup_set_gives_the_pairing_the_back_end_and_the_cms_location() {
+    let (dir, out) = import("set/20261101T020000Z");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    let t = &stderr(&out);
+    assert_eq!(
+        fills(t).into_iter().map(|f| f.1).collect::<Vec<_>>(),
+        ["backup.root"]
+    );
+    let filled = written.replace("root: FILL-IN", r"root: 'D:\AbcBackup'");
+    std::fs::write(dir.path().join("filled.yaml"), &filled).unwrap();
+    let v = run(dir.path(), &["validate", "filled.yaml"]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let loaded = abc_failover::load::load_file(&dir.path().join("filled.yaml"), &[]).unwrap();
+    let pools = &loaded.topology.pools;
+    assert_eq!(pools[0].backup_pool.fqdn, "rtm-pool.fabrikam.com");
+    assert_eq!(pools[1].backup_pool.fqdn, "ams-pool.fabrikam.com");
+    let backend = pools[1].backup_pool.backend.as_ref().unwrap();
+    assert_eq!(
+        (backend.server.as_str(), backend.instance.as_deref()),
+        ("ams-sql.fabrikam.com", Some("LYNC"))
+    );
+    assert_eq!(
+        (pools[0].hosts_cms, pools[1].hosts_cms),
+        (
+            abc_failover::model::HostsCms::Yes,
+            abc_failover::model::HostsCms::No
+        )
+    );
+    assert_eq!(
+        loaded.topology.product,
+        abc_failover::model::Product::Sfb2019
+    );
+
+    // The set matches the file imported from it: no drift.
+    let c = run(
+        &fixtures(),
+        &[
+            "import",
+            "set/20261101T020000Z",
+            "--compare",
+            dir.path().join("filled.yaml").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(c.status.code(), Some(0), "{c:?}");
+    assert_eq!(stdout(&c), "");
+    assert!(stderr(&c).contains("matches"), "{}", stderr(&c));
+}
+
+#[test]
+fn a_set_without_inventory_csvs_warns_and_leaves_the_pairing_to_fill_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("set").join("Inventory");
+    std::fs::create_dir_all(&inv).unwrap();
+    std::fs::copy(
+        fixtures().join("set/20261101T020000Z/Inventory/Topology.xml"),
+        inv.join("Topology.xml"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "set", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let e = stderr(&out);
+    assert!(
+        e.contains("set/Inventory/PoolBackupRelationship.csv: warning: not in the backup set"),
+        "{e}"
+    );
+    assert!(e.contains("fill in pools.ams-pool.backup_pool.fqdn"), "{e}");
+
+    // A folder without Inventory\Topology.xml is trouble (exit 2), and nothing is written.
+    let out = run(dir.path(), &["import", ".", "-o", "u.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        stderr(&out).contains("Topology.xml: error: cannot read"),
+        "{out:?}"
+    );
+    assert!(!dir.path().join("u.yaml").exists());
+}
+
+#[test]
+fn import_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = fixtures().join("published-contoso.xml");
+    let doc = doc.to_str().unwrap();
+    std::fs::write(dir.path().join("topology.yaml"), "mine: true\n").unwrap();
+    let out = run(dir.path(), &["import", doc]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("topology.yaml: error: the file exists; use --force"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap(),
+        "mine: true\n"
+    );
+    let out = run(dir.path(), &["import", doc, "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(std::fs::read_to_string(dir.path().join("topology.yaml"))
+        .unwrap()
+        .starts_with("# abc-failover topology, format 1, written by `abc-failover import`"));
+}
+
+#[test]
+fn compare_finds_a_changed_share_a_missing_pool_and_a_new_pool() {
+    let out = run(
+        &fixtures(),
+        &[
+            "import",
+            "published-contoso.xml",
+            "--compare",
+            "committed-contoso.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "pool01.contoso.com: file_store: topology '\\\\fs01.contoso.com\\LyncShareOld', document '\\\\fs01.contoso.com\\LyncShare'\n\
+         old01.contoso.com: in the topology, not a Front End pool of the document\n\
+         se01.contoso.com: a Front End pool of the document, not in the topology\n"
+    );
+    assert!(stderr(&out)
+        .ends_with("committed-contoso.yaml: 3 difference(s) from published-contoso.xml\n"));
+
+    let out = run(
+        &fixtures(),
+        &[
+            "import",
+            "published-contoso.xml",
+            "--compare",
+            "committed-contoso.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "document": "published-contoso.xml",
+            "topology": "committed-contoso.yaml",
+            "differences": [
+                {"pool": "pool01.contoso.com", "key": "file_store",
+                 "topology": "\\\\fs01.contoso.com\\LyncShareOld",
+                 "document": "\\\\fs01.contoso.com\\LyncShare"},
+                {"pool": "old01.contoso.com", "key": "pool",
+                 "topology": "old01.contoso.com", "document": null},
+                {"pool": "se01.contoso.com", "key": "pool",
+                 "topology": null, "document": "se01.contoso.com"},
+            ]
+        })
+    );
+}
+
+#[test]
+fn compare_reports_every_key_the_document_knows() {
+    // Start from the imported Contoso file, filled, then change one value per key.
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    let filled = written
+        .replace("root: FILL-IN", r"root: 'D:\AbcBackup'")
+        .replace(
+            "sql_backup_path: FILL-IN",
+            r"sql_backup_path: '\\s.contoso.com\b'",
+        )
+        .replacen("fqdn: FILL-IN", "fqdn: se01.contoso.com", 1)
+        .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1);
+    let compare = |text: &str| {
+        std::fs::write(dir.path().join("c.yaml"), text).unwrap();
+        let doc = fixtures().join("published-contoso.xml");
+        run(
+            dir.path(),
+            &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
+        )
+    };
+    let clean = compare(&filled);
+    assert_eq!(clean.status.code(), Some(0), "{clean:?}");
+    let drifted = filled
+        .replacen("product: sfb2015", "product: sfb2019", 1)
+        .replacen("edition: standard", "edition: enterprise", 1)
+        .replacen("'1-ApplicationServer-1'", "'1-ApplicationServer-9'", 1)
+        .replacen("hosts_cms: true", "hosts_cms: false", 1)
+        .replacen("- edge01.contoso.com", "- edge02.contoso.com", 1)
+        .replacen("instance: ARC", "instance: ARC2", 1)
+        .replacen("- sba01.contoso.com", "- sba02.contoso.com", 1);
+    let out = compare(&drifted);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stdout(&out).contains(
+            "pool01.contoso.com: databases.archiving: topology 'sqlmon01.contoso.com\\ARC2', document 'sqlmon01.contoso.com\\ARC'"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let keys: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.split(": ").nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "product",
+            "app_server_service_id",
+            "hosts_cms",
+            "edge_pools",
+            "branch_appliances",
+            "databases.archiving",
+            "edition"
+        ],
+        "{}",
+        stdout(&out)
+    );
+    // A committed topology that is itself invalid is a finding, reported as validate does.
+    let out = compare("format: 1\n");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).contains("c.yaml:"), "{out:?}");
+}
+
+/// Every malformed or hostile document: a located `FILE:LINE:COL: error:`, exit 1, nothing
+/// written, in both modes.
+#[test]
+fn malformed_documents_get_a_located_error_and_write_nothing() {
+    for (doc, says) in [
+        ("entity-bomb.xml", "DTD"),
+        ("external-entity.xml", "DTD"),
+        ("deep-nesting.xml", "nest more than 64"),
+        ("truncated.xml", "truncated"),
+        ("wrong-root.xml", "the root element is in namespace"),
+        (
+            "wrong-namespace.xml",
+            "not a Lync or Skype for Business topology",
+        ),
+        ("bad-utf16.xml", "not valid UTF-16"),
+        ("export-zip.xml", "not valid UTF-8"),
+        ("undefined-entity.xml", "malformed XML"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("topology.yaml");
+        let out = run(
+            &fixtures(),
+            &["import", doc, "-o", target.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(1), "{doc}: {out:?}");
+        let e = stderr(&out);
+        let first = e.lines().next().unwrap();
+        let rest = first
+            .strip_prefix(&format!("{doc}:"))
+            .unwrap_or_else(|| panic!("{doc}: {e}"));
+        let mut parts = rest.splitn(3, ':');
+        let line: usize = parts
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|_| panic!("{e}"));
+        let col: usize = parts
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|_| panic!("{e}"));
+        assert!(line >= 1 && col >= 1);
+        assert!(parts.next().unwrap().starts_with(" error: "), "{e}");
+        assert!(first.contains(says), "{doc}: {first}");
+        assert!(!target.exists(), "{doc}: something was written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+        let out = run(
+            &fixtures(),
+            &["import", doc, "--compare", "committed-contoso.yaml"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{doc}: {out:?}");
+        assert!(stderr(&out).starts_with(&format!("{doc}:")), "{out:?}");
+        assert_eq!(stdout(&out), "");
+    }
+}
+
+#[test]
+fn the_error_positions_are_where_the_problem_is() {
+    let at = |doc: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(
+            &fixtures(),
+            &[
+                "import",
+                doc,
+                "-o",
+                dir.path().join("t.yaml").to_str().unwrap(),
+            ],
+        );
+        stderr(&out).lines().next().unwrap().to_string()
+    };
+    assert!(at("entity-bomb.xml").starts_with("entity-bomb.xml:2:1: error:"));
+    // 200 <Clusters> on line 2, inside the root: the 64th is the 65th level, one too deep.
+    assert!(
+        at("deep-nesting.xml").starts_with(&format!("deep-nesting.xml:2:{}: error:", 63 * 10 + 1)),
+        "{}",
+        at("deep-nesting.xml")
+    );
+    assert!(at("wrong-root.xml").starts_with("wrong-root.xml:1:1: error:"));
+}
+
+#[test]
+fn an_oversized_or_missing_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.xml");
+    let mut text = String::from("<Topology>");
+    text.push_str(&"<!-- padding -->".repeat(9 * 1024 * 1024 / 16));
+    std::fs::write(&big, text).unwrap();
+    let out = run(dir.path(), &["import", "big.xml", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).starts_with("big.xml: error: the document holds more than 8 MiB"));
+    assert!(!dir.path().join("t.yaml").exists());
+
+    let out = run(dir.path(), &["import", "nope.xml", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).starts_with("nope.xml: error: cannot read the topology document"));
+    assert!(!dir.path().join("t.yaml").exists());
+}
+
+#[test]
+fn format_is_only_for_compare() {
+    let out = run(
+        &fixtures(),
+        &["import", "published-contoso.xml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let out = run(
+        &fixtures(),
+        &[
+            "import",
+            "published-contoso.xml",
+            "--compare",
+            "committed-contoso.yaml",
+            "--force",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+/// A large document (thousands of pools, all with one shared file store and Edge pool, as a
+/// hostile document could have) imports in linear time: every lookup is by key.
+#[test]
+fn a_large_document_imports_in_linear_time() {
+    let pools = 4000;
+    let mut clusters = String::new();
+    let mut services = String::new();
+    let sid = |role: &str, i: usize| {
+        format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{i}\"/>")
+    };
+    let dep = |role: &str, i: usize| {
+        format!(
+            "<Dependency Usage=\"Default\">{}</Dependency>",
+            sid(role, i)
+        )
+    };
+    let on =
+        |n: usize| format!("<InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>");
+    for i in 1..=pools {
+        clusters.push_str(&format!(
+            "<Cluster Fqdn=\"pool{i}.example.com\"><ClusterId SiteId=\"1\" Number=\"{i}\"/></Cluster>"
+        ));
+        services.push_str(&format!(
+            "<Service ServiceVersion=\"7\">{}<DependsOn>{}</DependsOn>{}</Service>",
+            sid("UserServices", i),
+            dep("FileStore", 1),
+            on(i)
+        ));
+        services.push_str(&format!(
+            "<Service ServiceVersion=\"7\">{}<DependsOn>{}</DependsOn>{}</Service>",
+            sid("Registrar", i),
+            dep("UserServices", i),
+            on(i)
+        ));
+        // Each pool's Edge depends on the pool, and every Edge on pool 1 too.
+        services.push_str(&format!(
+            "<Service ServiceVersion=\"7\">{}<DependsOn>{}{}</DependsOn>{}</Service>",
+            sid("EdgeServer", i),
+            dep("Registrar", i),
+            dep("Registrar", 1),
+            on(pools + 1)
+        ));
+    }
+    clusters.push_str(&format!(
+        "<Cluster Fqdn=\"fs.example.com\"><ClusterId SiteId=\"1\" Number=\"{}\"/></Cluster>",
+        pools + 1
+    ));
+    services.push_str(&format!(
+        "<Service ServiceVersion=\"7\">{}<DependsOn/>{}<FileStoreService ShareName=\"S\"/></Service>",
+        sid("FileStore", 1),
+        on(pools + 1)
+    ));
+    let doc = format!(
+        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"
+    );
+    let started = std::time::Instant::now();
+    let imported = abc_failover::import::import_bytes("big.xml", doc.as_bytes()).expect("imports");
+    let written = abc_failover::import::write::write(&imported, "topology.yaml");
+    let elapsed = started.elapsed();
+    eprintln!("{} bytes, {pools} pools: {elapsed:?}", doc.len());
+    assert_eq!(imported.pools.len(), pools);
+    assert_eq!(written.ids.len(), pools);
+    // Generous for a debug build on a shared machine; a quadratic walk takes minutes.
+    assert!(
+        elapsed < std::time::Duration::from_secs(30),
+        "took {elapsed:?}"
+    );
+}
+
+#[test]
+fn directors_gateways_and_orphan_file_stores_are_not_pools() {
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    for absent in ["dir01", "gw01", "fs02", "OldShare"] {
+        assert!(!written.contains(absent), "{absent} was imported");
+    }
+    let loaded = abc_failover::import::import(&fixtures().join("published-contoso.xml")).unwrap();
+    let fqdns: Vec<&str> = loaded.pools.iter().map(|p| p.fqdn.as_str()).collect();
+    assert_eq!(fqdns, ["pool01.contoso.com", "se01.contoso.com"]);
+    // The orphan is a warning at its FileStore service.
+    assert!(stderr(&out).contains("published-contoso.xml:406:5: warning: file store 1-FileStore-3"));
+}
+
+#[test]
+fn original_attributes_are_matched_in_any_case() {
+    let text = std::fs::read_to_string(fixtures().join("builder-litware.tbxml")).unwrap();
+    let shouting = text
+        .replace("OriginalSiteId", "ORIGINALSITEID")
+        .replace("OriginalInstance", "originalinstance");
+    assert_ne!(shouting, text);
+    let a = abc_failover::import::import_bytes("x.tbxml", text.as_bytes()).unwrap();
+    let b = abc_failover::import::import_bytes("x.tbxml", shouting.as_bytes()).unwrap();
+    let ids = |i: &abc_failover::import::Imported| {
+        i.pools
+            .iter()
+            .map(|p| p.app_server_service_id.clone())
+            .collect::<Vec<_>>()
+    };
+    // pool-a was published (Original* attributes); pool-b and se-c are new.
+    assert_eq!(
+        ids(&a),
+        [Some("1-ApplicationServer-1".to_string()), None, None]
+    );
+    assert_eq!(ids(&a), ids(&b));
+}
+
+#[test]
+fn a_pairing_csv_without_the_expected_columns_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("set").join("Inventory");
+    std::fs::create_dir_all(&inv).unwrap();
+    let src = fixtures().join("set/20261101T020000Z/Inventory");
+    for f in ["Topology.xml", "CmsLocation.csv"] {
+        std::fs::copy(src.join(f), inv.join(f)).unwrap();
+    }
+    std::fs::write(
+        inv.join("PoolBackupRelationship.csv"),
+        "\"Identity\",\"Partner\"\r\n\"ams-pool.fabrikam.com\",\"rtm-pool.fabrikam.com\"\r\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "set", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let e = stderr(&out);
+    assert!(
+        e.contains("set/Inventory/PoolBackupRelationship.csv:1:1: warning: no row with PoolFqdn and BackupPoolFqdn columns"),
+        "{e}"
+    );
+    assert!(e.contains("fill in pools.ams-pool.backup_pool.fqdn"), "{e}");
+    assert!(e.contains("fill in pools.rtm-pool.backup_pool.fqdn"), "{e}");
+}
+
+#[test]
+fn a_document_without_front_end_pools_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("empty.xml"),
+        "<?xml version=\"1.0\"?><Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters/></Topology>",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "empty.xml", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).contains("empty.xml: error: the document has no Front End pool"));
+    assert!(!dir.path().join("t.yaml").exists());
+    // Compared with a topology, every pool of the topology is missing from the document.
+    let topology = fixtures().join("committed-contoso.yaml");
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            "empty.xml",
+            "--compare",
+            topology.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "pool01.contoso.com: in the topology, not a Front End pool of the document\n\
+         old01.contoso.com: in the topology, not a Front End pool of the document\n"
+    );
+}
+
+#[test]
+fn what_a_thin_document_does_not_say_is_marked_and_can_be_given_with_set() {
+    // One pool: no UserStore (so no edition), no file store, no version, no CMS.
+    let dir = tempfile::tempdir().unwrap();
+    let sid = |role: &str| format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"1\"/>");
+    let on = "<InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn>";
+    std::fs::write(
+        dir.path().join("thin.xml"),
+        format!(
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\
+             <Clusters><Cluster Fqdn=\"thin.example.com\"><ClusterId SiteId=\"1\" Number=\"1\"/></Cluster></Clusters>\
+             <Services><Service>{}{on}</Service><Service>{}<DependsOn><Dependency Usage=\"Default\">{}</Dependency></DependsOn>{on}</Service></Services></Topology>",
+            sid("UserServices"),
+            sid("Registrar"),
+            sid("UserServices"),
+        ),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["import", "thin.xml", "-o", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let listed: Vec<String> = fills(&stderr(&out)).into_iter().map(|f| f.1).collect();
+    assert_eq!(
+        listed,
+        [
+            "product",
+            "backup.root",
+            "pools.thin.edition",
+            "pools.thin.file_store",
+            "pools.thin.backup_pool.fqdn"
+        ]
+    );
+    let mut args = vec!["validate".to_string(), "t.yaml".to_string()];
+    for set in values_for(&fills(&stderr(&out))) {
+        args.extend(["--set".to_string(), set]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let v = run(dir.path(), &args);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let written = std::fs::read_to_string(dir.path().join("t.yaml")).unwrap();
+    assert!(written.contains("    hosts_cms: unknown\n"), "{written}");
+    assert!(!written.contains("app_server_service_id:"), "{written}");
+}
+
+#[test]
+fn compare_shows_an_empty_side_as_none() {
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    let filled = written
+        .replace("root: FILL-IN", r"root: 'D:\AbcBackup'")
+        .replace(
+            "sql_backup_path: FILL-IN",
+            r"sql_backup_path: '\\s.contoso.com\b'",
+        )
+        .replacen("fqdn: FILL-IN", "fqdn: se01.contoso.com", 1)
+        .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1)
+        .replacen("    edge_pools:\n      - edge01.contoso.com\n", "", 1);
+    std::fs::write(dir.path().join("c.yaml"), filled).unwrap();
+    let doc = fixtures().join("published-contoso.xml");
+    let out = run(
+        dir.path(),
+        &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "pool01.contoso.com: edge_pools: topology (none), document 'edge01.contoso.com'\n"
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            doc.to_str().unwrap(),
+            "--compare",
+            "c.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["differences"][0]["topology"], serde_json::Value::Null);
+}
