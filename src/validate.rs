@@ -775,8 +775,10 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         if t.pools.iter().any(|p| !p.databases.is_empty()) {
             let locations = std::iter::once(("backup.root", &b.root))
                 .chain(b.copies.iter().map(|c| ("a backup copy location", c)));
+            // Only between valid paths: an invalid one already has its own error.
+            let valid = |p: &str| path_problem(p).is_none();
             for (what, location) in locations {
-                if folders_overlap(sql_path, location) {
+                if valid(sql_path) && valid(location) && folders_overlap(sql_path, location) {
                     c.error(
                         &[K("backup"), K("sql_backup_path")],
                         format!(
