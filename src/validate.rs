@@ -819,6 +819,31 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             }
         }
     }
+    // The SQL staging folder `<sql_backup_path>\<pool id>` must not overlap a set location
+    // `<root or copy>\<pool id>`: Prune would take the staging folders for sets (or the other
+    // way round) and `WITH INIT` would overwrite files of a set.
+    if let Some(sql_path) = &b.sql_backup_path {
+        if t.pools.iter().any(|p| !p.databases.is_empty()) {
+            let locations = std::iter::once(("backup.root", &b.root))
+                .chain(b.copies.iter().map(|c| ("a backup copy location", c)));
+            // Only between valid paths: an invalid one already has its own error.
+            let valid = |p: &str| path_problem(p).is_none();
+            for (what, location) in locations {
+                if valid(sql_path) && valid(location) && folders_overlap(sql_path, location) {
+                    c.error(
+                        &[K("backup"), K("sql_backup_path")],
+                        format!(
+                            "backup.sql_backup_path overlaps {what} `{}`: the SQL staging folder of a pool would be inside a backup set folder, or contain one",
+                            crate::diagnostic::shown(location)
+                        ),
+                    )
+                    .help = Some(
+                        "give the SQL Server backups a folder of their own, outside backup.root and every copy".into(),
+                    );
+                }
+            }
+        }
+    }
     if any_db && b.sql_backup_path.is_none() {
         let first = t
             .pools
@@ -834,4 +859,31 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
         );
     }
     c.problems
+}
+
+/// Whether two folder paths are the same folder or one holds the other (compared without case,
+/// as on Windows). `<a>\<pool id>` and `<b>\<pool id>` overlap exactly when `a` and `b` do.
+fn folders_overlap(a: &str, b: &str) -> bool {
+    let a = a.to_ascii_lowercase();
+    let b = b.to_ascii_lowercase();
+    let inside = |outer: &str, inner: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('\\'))
+    };
+    inside(&a, &b) || inside(&b, &a)
+}
+
+#[cfg(test)]
+mod overlap_tests {
+    use super::folders_overlap;
+
+    #[test]
+    fn overlap_is_by_whole_folder_names() {
+        assert!(folders_overlap(r"D:\Bk", r"d:\bk"));
+        assert!(folders_overlap(r"D:\Bk", r"D:\Bk\Sql"));
+        assert!(folders_overlap(r"\\s\share\Sql", r"\\S\Share"));
+        assert!(!folders_overlap(r"D:\Bk", r"D:\Bk2"));
+        assert!(!folders_overlap(r"D:\Bk\Sql", r"D:\Bk2\Sql"));
+    }
 }

@@ -68,6 +68,7 @@ fn retention_removes_only_what_every_rule_lets_go() {
             "foreach ($set in $sets)",
             "not -not [DateTime]::TryParseExact($set.Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, $utc, [ref]$when)",
             "not ($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0",
+            "not $when -gt $future",
         ];
         let delete = "[System.IO.Directory]::Delete($set.FullName, $true)";
         let mut expected = v(&loop_head);
@@ -96,8 +97,16 @@ fn retention_removes_only_what_every_rule_lets_go() {
         let complete = statement(
             root,
             &src,
-            "$isComplete = Test-Path -LiteralPath (Join-SetPath -Base $set.FullName -Relative $CompleteName) -PathType Leaf",
+            "$isComplete = Test-Path -LiteralPath $marker -PathType Leaf",
         );
+        assert!(before(
+            statement(
+                root,
+                &src,
+                "$marker = Join-SetPath -Base $set.FullName -Relative $CompleteName"
+            ),
+            complete
+        ));
         assert!(before(
             complete,
             statement(root, &src, "$isComplete = $true")
@@ -161,12 +170,12 @@ fn the_complete_marker_is_gated_by_every_data_step() {
             v(&[
                 "function Test-DataStepsSucceeded",
                 "foreach ($result in $script:Results)",
-                "if $result.Name -ne 'Complete' -and $result.Name -ne 'Prune' -and $result.Status -ne 'Succeeded'",
+                "if @('Checks', 'Complete', 'Prune') -notcontains $result.Name -and $result.Status -ne 'Succeeded'",
             ]),
             "{name}"
         );
         // Only the flag makes the exit code 0, and only without any failed step.
-        let zeros = find_all(root, &src, "pipeline", "$exitCode = 0");
+        let zeros = find_all(root, &src, "pipeline", "$exitCode = $ExitSuccess");
         assert_eq!(zeros.len(), 2, "{name}");
         let g: Vec<Vec<String>> = zeros.iter().map(|n| guards(*n, &src)).collect();
         assert_eq!(
@@ -177,10 +186,25 @@ fn the_complete_marker_is_gated_by_every_data_step() {
             g[1][g[1].len() - 2..],
             v(&[
                 "not $WhatIfPreference",
-                "if $script:SetComplete -and $failedSteps.Count -eq 0"
+                "if $script:SetComplete -and $failedSteps.Count -eq 0 -and $script:Warnings.Count -eq 0"
             ]),
             "{name}"
         );
+        // Exit 3 (drift) and 4 (other warnings) also mean "complete, no failed step": a Prune
+        // that failed after COMPLETE must give 1.
+        for (code, condition) in [
+            (
+                "$exitCode = $ExitDrift",
+                "if $script:SetComplete -and $failedSteps.Count -eq 0 -and $script:Drift.Count -gt 0",
+            ),
+            (
+                "$exitCode = $ExitWarnings",
+                "if $script:SetComplete -and $failedSteps.Count -eq 0",
+            ),
+        ] {
+            let g = guards_of(root, &src, code);
+            assert_eq!(g.last().map(String::as_str), Some(condition), "{name}: {code}");
+        }
         statement(
             root,
             &src,
@@ -223,14 +247,15 @@ fn every_copy_is_verified_against_the_sums() {
             &src,
             "$copied = Join-SetPath -Base $destination -Relative $entry.Path.Replace('/', '\\')",
         );
-        let copy = statement(root, &src, "Copy-BackupFolder -Source $script:SetPath -Destination $destination -ExcludeFile @($LogName, $CompleteName)");
+        let copy = statement(root, &src, "Copy-BackupFolder -Source $script:SetPath -Destination $destination -ExcludeFile @((Join-SetPath -Base $script:SetPath -Relative $LogName), (Join-SetPath -Base $script:SetPath -Relative $CompleteName))");
         assert!(before(copy, statement(root, &src, "$bad = 0")));
+        let g = throw_guards(
+            root,
+            &src,
+            "throw ([string]$failed + ' of ' + $CopyTo.Count + ' copies failed')",
+        );
         assert_eq!(
-            throw_guards(
-                root,
-                &src,
-                "throw ([string]$failed + ' of ' + $CopyTo.Count + ' copies failed')"
-            )[2..],
+            g[g.len().saturating_sub(3)..],
             v(&[
                 "step 'Copies'",
                 "not $script:Sums.Count -eq 0",
@@ -298,14 +323,34 @@ fn sql_backups_are_copy_only_and_verified() {
             in_loop,
             "{name}"
         );
-        let backup = statement(root, &src, "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ('BACKUP DATABASE ' + (ConvertTo-SqlIdentifier -Name $db.Name) + ' TO DISK = ' + $disk + $options + ';')");
+        let backup = "$backup = 'BACKUP DATABASE ' + (ConvertTo-SqlIdentifier -Name $db.Name) + ' TO DISK = ' + $disk + $options";
+        assert_eq!(guards_of(root, &src, backup), in_loop, "{name}");
+        let backup = statement(root, &src, backup);
         let verify = statement(root, &src, "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ('RESTORE VERIFYONLY FROM DISK = ' + $disk + ' WITH CHECKSUM;')");
         assert_eq!(
-            guards(verify, &src),
-            guards(backup, &src),
-            "{name}: same loop"
+            guards_of(root, &src, "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ('RESTORE VERIFYONLY FROM DISK = ' + $disk + ' WITH CHECKSUM;')"),
+            in_loop,
+            "{name}: same loop, unconditional"
         );
         assert!(before(backup, verify), "{name}");
+        // Every run of the backup (plain on Express, compressed, plain again after error 1844)
+        // uses that statement and comes before the verification.
+        let plain = find_all(
+            root,
+            &src,
+            "pipeline",
+            "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ';')",
+        );
+        let compressed = find_all(
+            root,
+            &src,
+            "pipeline",
+            "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ', COMPRESSION;')",
+        );
+        assert_eq!((plain.len(), compressed.len()), (2, 1), "{name}");
+        for run in plain.iter().chain(&compressed) {
+            assert!(before(*run, verify), "{name}");
+        }
     }
 }
 

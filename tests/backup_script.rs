@@ -6,7 +6,7 @@ use std::process::Command;
 
 use abc_failover::load::Loaded;
 use abc_failover::model::{Pool, Product};
-use common::cmdlets::{cmdlet_table, commands, is_cs_cmdlet, node_text};
+use common::cmdlets::{cmdlet_table, commands, node_text};
 use tree_sitter::Node;
 
 /// The backup script of each pool of a topology, by pool, in topology order.
@@ -32,7 +32,7 @@ fn product_commands(src: &str) -> BTreeSet<String> {
     commands(src)
         .into_iter()
         .map(|(name, _)| name)
-        .filter(|n| is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
+        .filter(|n| common::is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
         .collect()
 }
 
@@ -49,6 +49,9 @@ fn expected_commands(pool: &Pool) -> BTreeSet<String> {
         "Get-CsCommonAreaPhone",
         "Get-CsAnalogDevice",
         "Get-CsExUmContact",
+        "Get-CsTopology",
+        "Get-CsBackupServiceStatus",
+        "Get-CsManagementStoreReplicationStatus",
         "Get-CsSimpleUrlConfiguration",
         "Get-CsCertificate",
         "Get-CsTrunk",
@@ -58,7 +61,13 @@ fn expected_commands(pool: &Pool) -> BTreeSet<String> {
         e.push("Export-CsLisConfiguration");
     }
     if s.response_groups {
-        e.extend(["Export-CsRgsConfiguration", "Get-CsRgsConfiguration"]);
+        e.extend([
+            "Export-CsRgsConfiguration",
+            "Get-CsRgsConfiguration",
+            "Get-CsRgsWorkflow",
+            "Get-CsRgsQueue",
+            "Get-CsRgsAgentGroup",
+        ]);
     }
     if s.call_park {
         e.extend(["Get-CsCpsConfiguration", "Get-CsCallParkOrbit"]);
@@ -523,6 +532,7 @@ fn contoso_red_steps_in_order() {
             "UserData",
             "Inventory",
             "Databases",
+            "Checks",
             "Manifest",
             "Copies",
             "Complete",
@@ -546,7 +556,7 @@ fn robocopy_and_sql_options() {
         "if ($rc -ge 8)",
         "sqlcmd.exe -b -x -E",
         "' WITH COPY_ONLY, CHECKSUM, INIT'",
-        "', COMPRESSION'",
+        "', COMPRESSION;'",
         "SERVERPROPERTY(''EngineEdition'')",
         "'RESTORE VERIFYONLY FROM DISK = '",
         "' WITH CHECKSUM;'",
@@ -594,6 +604,9 @@ fn writes_outside_functions_are_guarded_by_should_process() {
         "Initialize-Folder",
         "Invoke-SqlcmdQuery",
         "Remove-ExpiredSet",
+        "Lock-PoolFolder",
+        "Save-TopologyXml",
+        "Start-BackupLog",
     ];
     let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
     let (_, src) = scripts(&loaded).remove(0);
@@ -622,7 +635,10 @@ fn writes_outside_functions_are_guarded_by_should_process() {
                     ok = body_guarded;
                     break;
                 }
-                "if_statement" if text.contains("$PSCmdlet.ShouldProcess(") => {
+                "if_statement"
+                    if text.contains("$PSCmdlet.ShouldProcess(")
+                        || text.starts_with("if (-not $WhatIfPreference) {") =>
+                {
                     ok = true;
                     break;
                 }
@@ -701,7 +717,8 @@ fn exit_code_zero_only_without_failed_steps() {
                 .nth(1)
                 .expect("next line")
                 .trim();
-            assert_eq!(next, "$exitCode = 0", "{}", pool.fqdn);
+            assert_eq!(next, "$exitCode = $ExitSuccess", "{}", pool.fqdn);
+            assert!(src.contains("$ExitSuccess = 0"), "{}", pool.fqdn);
         }
     }
 }
@@ -810,10 +827,13 @@ fn prune_clears_read_only_before_deleting() {
     let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
     let (_, src) = scripts(&loaded).remove(0);
     let body = function_body(&src, "Remove-ExpiredSet");
-    let clear = body.find("SetAttributes(").expect("read-only cleared");
     let walk = body
         .find("Get-SetFileList -Root $set.FullName")
         .expect("junction-safe walk");
+    let clear = walk
+        + body[walk..]
+            .find("SetAttributes($file")
+            .expect("read-only cleared");
     let delete = body.find("[System.IO.Directory]::Delete(").expect("delete");
     assert!(walk < clear && clear < delete, "{body}");
     assert!(!body.contains("Remove-Item"), "{body}");
@@ -908,4 +928,466 @@ fn prune_and_the_checklist_use_one_set_name_pattern() {
     let p2 = &md[md.find("$SetPattern = ").expect("P2 block")..];
     assert_eq!(bound_literal(p2, "$SetPattern"), LAYOUT.set_name_regex);
     assert!(p2.contains("$_.Name -cmatch $SetPattern -and"), "{p2}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue #10: the runtime hazards, each checked on the generated text.
+
+fn contoso_red() -> String {
+    let loaded = common::load_path(&common::root().join("samples/contoso.yaml"));
+    scripts(&loaded).remove(0).1
+}
+
+/// The main block (from its first line to the summary).
+fn main_block(src: &str) -> &str {
+    let start = src.find("$exitCode = $ExitFatal").expect("main");
+    &src[start..src.find("# Summary on the console").expect("summary")]
+}
+
+fn in_order(text: &str, needles: &[&str]) {
+    let mut at = 0;
+    for n in needles {
+        let found = text[at..]
+            .find(n)
+            .unwrap_or_else(|| panic!("{n:?} not found after byte {at}:\n{text}"));
+        at += found + n.len();
+    }
+}
+
+/// Item 1: the one tolerant helper looks names up on PSObject.Properties and fails clearly.
+#[test]
+fn hazard_1_tolerant_property_helper() {
+    let src = contoso_red();
+    let body = function_body(&src, "Get-OutputProperty");
+    in_order(
+        body,
+        &[
+            "foreach ($candidate in $Name) {",
+            "$InputObject.PSObject.Properties[$candidate]",
+            "Write-BackupLog -Message ($Cmdlet + ' output: read property ' + $candidate)",
+            "return $property.Value",
+            "if ($Optional) {",
+            "throw ($Cmdlet + ' output has no property '",
+        ],
+    );
+    // Other property lookups by name: the script's own manifest, and one tolerant CSV column.
+    for line in src.lines().filter(|l| l.contains("PSObject.Properties[")) {
+        assert!(
+            [
+                "$InputObject.PSObject.Properties[$candidate]",
+                "$manifest.PSObject.Properties['Counts']",
+                "$_.PSObject.Properties['AlternativeNames']",
+            ]
+            .iter()
+            .any(|known| line.contains(known)),
+            "{line}"
+        );
+    }
+}
+
+/// Item 2: logging never throws; the first failure warns once, lines stay in memory, and the
+/// event carries the end of the log.
+#[test]
+fn hazard_2_logging_never_throws() {
+    let src = contoso_red();
+    let body = function_body(&src, "Write-BackupLog");
+    assert!(
+        !body.lines().any(|l| l.trim_start().starts_with("throw")),
+        "{body}"
+    );
+    in_order(
+        body,
+        &[
+            "[void]$script:LogLines.Add($line)",
+            "-not $script:LogFailed",
+            "try {",
+            "Add-Content -LiteralPath $script:LogPath -Value $line -Encoding Unicode -ErrorAction Stop",
+            "catch {",
+            "$script:LogFailed = $true",
+            "Write-Warning",
+        ],
+    );
+    let summary = &src[src.find("# Summary on the console").expect("summary")..];
+    in_order(
+        summary,
+        &[
+            "if ($script:LogFailed) {",
+            "$script:LogLines | Select-Object -Last 40",
+            "Write-RunEvent",
+            "exit $exitCode",
+        ],
+    );
+    // Every Add-Content of the script is inside a try.
+    for (at, _) in src.match_indices("Add-Content ") {
+        let before = &src[..at];
+        assert!(
+            before.rfind("try {").expect("try") > before.rfind("\n}\n").unwrap_or(0),
+            "Add-Content at byte {at} outside a try"
+        );
+    }
+}
+
+/// Item 3: paths over 259 characters fail the step with the path named, never the run.
+#[test]
+fn hazard_3_long_paths_fail_the_step() {
+    let src = contoso_red();
+    assert!(src.contains("$MaxPathLength = 259"));
+    let check = function_body(&src, "Assert-PathLength");
+    assert!(
+        check.contains("if ($Path.Length -gt $MaxPathLength) {"),
+        "{check}"
+    );
+    assert!(check.contains("+ $Path +"), "the path is named: {check}");
+    let walk = function_body(&src, "Get-SetFileList");
+    in_order(
+        walk,
+        &[
+            "$items = $folder.GetFileSystemInfos()",
+            "catch [System.IO.PathTooLongException] {",
+            "foreach ($item in $items) {",
+            "Assert-PathLength -Path $item.FullName",
+        ],
+    );
+    assert!(function_body(&src, "Get-FileSha256").contains("Assert-PathLength -Path $Path"));
+    // The step runner's tally is inside a try: a long path fails that step only.
+    let runner = function_body(&src, "Invoke-BackupStep");
+    in_order(
+        runner,
+        &[
+            "$watch.Stop()",
+            "try {",
+            "Get-SetFileList -Root $script:SetPath",
+            "catch {",
+            "$result.Status = 'Failed'",
+        ],
+    );
+    assert!(
+        src.contains("Assert-PathLength -Path $copied"),
+        "copy verification"
+    );
+}
+
+/// Item 4: an exclusive lock file in every <location>\<pool> folder the run writes, taken
+/// before the set folder exists and released at the end.
+#[test]
+fn hazard_4_lock_files_across_front_ends() {
+    let src = contoso_red();
+    let lock = function_body(&src, "Lock-PoolFolder");
+    assert!(lock.contains("([System.IO.FileShare]::None)"), "{lock}");
+    assert!(lock.contains("[void]$script:Locks.Add($stream)"), "{lock}");
+    let folders = function_body(&src, "Get-PoolFolderList");
+    assert!(folders.contains("foreach ($location in @($BackupRoot) + $CopyTo) {"));
+    assert!(folders.contains("Join-SetPath -Base $SqlBackupPath -Relative $PoolId"));
+    let main = main_block(&src);
+    in_order(
+        main,
+        &[
+            "foreach ($folder in (Get-PoolFolderList)) {",
+            "Lock-PoolFolder -Folder $folder",
+            "Initialize-Folder -Path $setPath",
+            "finally {",
+            "foreach ($lock in $script:Locks) {",
+            "$lock.Close()",
+        ],
+    );
+}
+
+/// Item 5: a set dated more than a day ahead is reported and never takes a KeepLast place,
+/// nor is it the "previous" set of the checks.
+#[test]
+fn hazard_5_future_dated_sets_never_count() {
+    let src = contoso_red();
+    assert!(src.contains("$FutureSetDays = 1"));
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    in_order(
+        prune,
+        &[
+            "$future = [DateTime]::UtcNow.AddDays($FutureSetDays)",
+            "if ($when -gt $future) {",
+            "Add-RunWarning",
+            "continue",
+            "$keptComplete++",
+        ],
+    );
+    let previous = function_body(&src, "Find-PreviousSet");
+    assert!(previous.contains("[string]::CompareOrdinal($_.Name, $future) -le 0"));
+}
+
+/// Item 6: prune deletes the COMPLETE marker first, then the tree.
+#[test]
+fn hazard_6_marker_deleted_first() {
+    let src = contoso_red();
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    in_order(
+        prune,
+        &[
+            "$PSCmdlet.ShouldProcess($set.FullName, 'Remove expired backup set')",
+            "[System.IO.File]::Delete($marker)",
+            "Get-SetFileList -Root $set.FullName",
+            "[System.IO.Directory]::Delete($set.FullName, $true)",
+        ],
+    );
+}
+
+/// Item 7: a SQL staging folder that overlaps a set location stops the run at start (exit 2).
+#[test]
+fn hazard_7_sql_staging_overlap_refused_at_start() {
+    let src = contoso_red();
+    let main = main_block(&src);
+    in_order(
+        main,
+        &[
+            "if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {",
+            "Test-FolderOverlap -First $SqlBackupPath -Second $location",
+            "throw ('The SQL backup path '",
+            "Import-Module",
+        ],
+    );
+    let overlap = function_body(&src, "Test-FolderOverlap");
+    assert!(overlap.contains("$First.TrimEnd('\\') + '\\'"), "{overlap}");
+}
+
+/// Item 8: -WhatIf takes no mutex; access denied on the mutex means another run.
+#[test]
+fn hazard_8_mutex_not_under_whatif_and_access_denied() {
+    let src = contoso_red();
+    let main = main_block(&src);
+    in_order(
+        main,
+        &[
+            "if (-not $WhatIfPreference) {",
+            "New-Object System.Threading.Mutex",
+            "Test-ExceptionType -Exception $_.Exception -TypeName 'System.UnauthorizedAccessException'",
+            "throw 'Another backup run of this pool is in progress",
+            "$ownsMutex = $mutex.WaitOne(0)",
+        ],
+    );
+    assert_eq!(main.matches("New-Object System.Threading.Mutex").count(), 1);
+    let unwrap = function_body(&src, "Test-ExceptionType");
+    assert!(
+        unwrap.contains("$current = $current.InnerException"),
+        "{unwrap}"
+    );
+}
+
+/// Item 9: lists from powershell.exe -File arrive as one string: split on commas, and -Skip
+/// is checked by the script (a ValidateSet would refuse "A,B" before it runs).
+#[test]
+fn hazard_9_comma_separated_lists() {
+    let src = contoso_red();
+    assert!(
+        !src.contains("[ValidateSet("),
+        "a ValidateSet refuses 'A,B'"
+    );
+    let split = function_body(&src, "ConvertTo-ParameterList");
+    assert!(split.contains(".Split(',')"), "{split}");
+    assert!(split.contains("$name -ne '@()'"), "{split}");
+    let main = main_block(&src);
+    in_order(
+        main,
+        &[
+            "if ($PSBoundParameters.ContainsKey('CopyTo')) {",
+            "$CopyTo = ConvertTo-ParameterList -Value $CopyTo",
+            "$Skip = ConvertTo-ParameterList -Value $Skip",
+            "if ($stepNames -notcontains $name) {",
+            "Test-FolderPath -Path $location",
+        ],
+    );
+    assert!(
+        src.contains("-Skip Databases,Prune"),
+        "help shows the -File form"
+    );
+}
+
+/// Item 10: one account model, named in the help, and checked at start.
+#[test]
+fn hazard_10_run_as_account() {
+    let src = contoso_red();
+    let help = &src[..src.find("#>").expect("help")];
+    for needle in [
+        "one account runs the backup, the account of the scheduled task",
+        "member\n    of RTCUniversalServerAdmins",
+        "sqlcmd -E logs in to every\n    listed SQL instance as it",
+        "write access to BackupRoot, every CopyTo location and the SQL backup path",
+    ] {
+        assert!(help.contains(needle), "help lacks {needle:?}");
+    }
+    assert!(!help.contains("Run as a member of"), "one model only");
+    let check = function_body(&src, "Test-RunAsAccount");
+    assert!(check.contains("[System.Security.Principal.WindowsIdentity]::GetCurrent()"));
+    assert!(check.contains("'\\\\RTCUniversalServerAdmins$'"), "{check}");
+    in_order(
+        main_block(&src),
+        &["Lock-PoolFolder -Folder $folder", "Test-RunAsAccount"],
+    );
+}
+
+/// Item 11: COMPRESSION is retried without it on error 1844; robocopy leaves out the set's own
+/// log and marker by full path only.
+#[test]
+fn hazard_11_compression_retry_and_exclusions_by_full_path() {
+    let src = contoso_red();
+    let step = &src[src
+        .find("Invoke-BackupStep -Name 'Databases'")
+        .expect("step")..];
+    in_order(
+        step,
+        &[
+            "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ', COMPRESSION;')",
+            "catch {",
+            "if ($_.Exception.Message -notmatch '\\bMsg 1844\\b') {",
+            "throw",
+            "$null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ';')",
+            "RESTORE VERIFYONLY",
+        ],
+    );
+    assert!(function_body(&src, "Invoke-SqlcmdQuery").contains("-join ' '"));
+    assert!(src.contains("-ExcludeFile @((Join-SetPath -Base $script:SetPath -Relative $LogName), (Join-SetPath -Base $script:SetPath -Relative $CompleteName))"));
+    assert!(!src.contains("-ExcludeFile @($LogName"));
+}
+
+/// Exit codes and event ids: the script's values, its comment help and README agree.
+#[test]
+fn exit_codes_and_event_ids_are_documented_alike() {
+    let expected = [(0, 1000), (1, 1001), (2, 1002), (3, 1003), (4, 1004)];
+    let src = contoso_red();
+    for (var, code) in [
+        ("$ExitSuccess", 0),
+        ("$ExitPartial", 1),
+        ("$ExitFatal", 2),
+        ("$ExitDrift", 3),
+        ("$ExitWarnings", 4),
+    ] {
+        assert!(src.contains(&format!("{var} = {code}\n")), "{var}");
+    }
+    for (var, id) in [
+        ("$EventIdSuccess", 1000),
+        ("$EventIdPartial", 1001),
+        ("$EventIdFatal", 1002),
+        ("$EventIdDrift", 1003),
+        ("$EventIdWarnings", 1004),
+    ] {
+        assert!(src.contains(&format!("{var} = {id}\n")), "{var}");
+    }
+    // The summary pairs each exit code with its event id.
+    let summary = &src[src.find("# Summary on the console").expect("summary")..];
+    for (code, event) in [
+        ("$ExitSuccess", "$EventIdSuccess"),
+        ("$ExitDrift", "$EventIdDrift"),
+        ("$ExitWarnings", "$EventIdWarnings"),
+        ("$ExitPartial", "$EventIdPartial"),
+    ] {
+        in_order(
+            summary,
+            &[
+                &format!("($exitCode -eq {code}"),
+                &format!("-EventId {event}"),
+            ],
+        );
+    }
+    let help = &src[..src.find("#>").expect("help")];
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    for (code, id) in expected {
+        assert!(
+            help.contains(&format!("      {code}  event {id}  ")),
+            "help: {code} {id}"
+        );
+        assert!(
+            readme.contains(&format!("| {code} | {id} | ")),
+            "README: {code} {id}"
+        );
+    }
+    assert!(readme.contains("the topology file is stale (drift)"));
+    assert!(help.contains("the topology file is stale (drift)"));
+}
+
+/// Drift, health and plausibility reach manifest.json, the summary table and the event.
+#[test]
+fn findings_reach_manifest_summary_and_event() {
+    let src = contoso_red();
+    let manifest = &src[src
+        .find("Invoke-BackupStep -Name 'Manifest'")
+        .expect("manifest")..];
+    for field in [
+        "Counts       = $counts",
+        "Drift        = @($script:Drift)",
+        "Health       = @($script:Health)",
+        "Plausibility = @($script:Plausibility)",
+        "Warnings     = @($script:Warnings)",
+    ] {
+        assert!(manifest.contains(field), "manifest lacks {field}");
+    }
+    // Checks runs before Manifest, after the data steps.
+    in_order(
+        &src,
+        &[
+            "Invoke-BackupStep -Name 'Inventory'",
+            "Invoke-BackupStep -Name 'Databases'",
+            "Invoke-BackupStep -Name 'Checks'",
+            "Invoke-BackupStep -Name 'Manifest'",
+        ],
+    );
+    let summary = &src[src.find("# Summary on the console").expect("summary")..];
+    in_order(
+        summary,
+        &[
+            "$findings = @($script:Drift) + @($script:Health) + @($script:Plausibility)",
+            "Format-Table -Property Check, Item, Expected, Found",
+            "Write-Output $summary",
+            "Write-RunEvent -EventId $EventIdSuccess",
+        ],
+    );
+    assert!(
+        summary.matches("+ $summary)").count() >= 5,
+        "every event carries the summary"
+    );
+    // Checks saves nothing: skipped or failed, it does not keep the set from COMPLETE.
+    assert!(function_body(&src, "Test-DataStepsSucceeded")
+        .contains("@('Checks', 'Complete', 'Prune') -notcontains $result.Name"));
+    let add = function_body(&src, "Add-Finding");
+    assert!(add.contains("[void]$script:Drift.Add($finding)"));
+    assert!(add.contains("Add-RunWarning"));
+    assert!(src.contains("$script:Warnings = New-Object System.Collections.ArrayList"));
+    // Drift compares what the topology file says with the published topology and the pairing.
+    let drift = function_body(&src, "Test-TopologyDrift");
+    for item in [
+        "-Item 'Pool A'",
+        "-Item 'File store'",
+        "-Item 'Application Server service id'",
+        "-Item 'Central Management Server'",
+        "-Item 'Edge pools with pool A as next hop'",
+        "-Item ($role + ' database SQL instance')",
+        "-Item 'Paired backup pool (pool B)'",
+    ] {
+        assert!(drift.contains(item), "drift lacks {item}");
+    }
+    let xml = function_body(&src, "Get-TopologyService");
+    assert!(xml.contains("[System.Xml.DtdProcessing]::Prohibit"));
+    assert!(xml.contains("$settings.XmlResolver = $null"));
+    let health = function_body(&src, "Test-PairingHealth");
+    assert!(health.contains("foreach ($fqdn in @($PoolFqdn, $BackupPoolFqdn)) {"));
+    assert!(health.contains("Get-CsManagementStoreReplicationStatus"));
+}
+
+/// Preflight free space runs before the set folder exists; Topology.xml is saved by Inventory.
+#[test]
+fn preflight_free_space_and_topology_xml() {
+    let src = contoso_red();
+    in_order(
+        main_block(&src),
+        &[
+            "$script:PreviousSet = Find-PreviousSet",
+            "Test-FreeSpace",
+            "Initialize-Folder -Path $setPath",
+        ],
+    );
+    let free = function_body(&src, "Test-FreeSpace");
+    assert!(free.contains("if ($free -lt $need) {"));
+    assert!(free.contains("throw ('Not enough free space on '"));
+    assert!(src.contains("$TopologyXml = 'Inventory\\Topology.xml'"));
+    let inventory = &src[src
+        .find("Invoke-BackupStep -Name 'Inventory'")
+        .expect("inventory")..];
+    let inventory = &inventory[..inventory.find("\n    }\n").expect("end")];
+    assert!(inventory.contains("Save-TopologyXml -Relative $TopologyXml"));
 }

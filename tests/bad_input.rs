@@ -907,6 +907,41 @@ fn databases_without_sql_backup_path() {
     );
 }
 
+/// Issue #10 item 7: `<sql_backup_path>\<pool>` inside (or holding) `<root or copy>\<pool>`:
+/// Prune and `WITH INIT` would act on the other's files.
+#[test]
+fn sql_backup_path_overlapping_a_set_location() {
+    for (sql, words) in [
+        ("'E:\\SfbBackup'", "overlaps backup.root `E:\\SfbBackup`"),
+        ("'e:\\sfbbackup\\Sql'", "overlaps backup.root"),
+        (
+            "'\\\\nas01.litwareinc.com\\DR'",
+            "overlaps a backup copy location `\\\\nas01.litwareinc.com\\DR\\Skype`",
+        ),
+    ] {
+        let y = db_yaml("sfb2015", "monitoring", "MON", "[LcsCDR]").replacen(
+            "  sql_backup_path: '\\\\sql01.litwareinc.com\\SqlBak'\n",
+            &format!("  sql_backup_path: {sql}\n"),
+            1,
+        );
+        let r = assert_invalid_at(
+            &y,
+            (pos_of(&y, "  sql_backup_path: ").0, 20),
+            &["backup.sql_backup_path", words],
+            Some("a folder of their own"),
+        );
+        assert_eq!(errors(&r).len(), 1, "{}", r.stderr);
+    }
+    // A sibling folder whose name only starts alike does not overlap.
+    let y = db_yaml("sfb2015", "monitoring", "MON", "[LcsCDR]").replacen(
+        "  sql_backup_path: '\\\\sql01.litwareinc.com\\SqlBak'\n",
+        "  sql_backup_path: 'E:\\SfbBackup2'\n",
+        1,
+    );
+    let r = validate_text(&y, &[]);
+    assert!(!r.stderr.contains("overlaps"), "{}", r.stderr);
+}
+
 #[test]
 fn persistent_chat_on_sfb2019() {
     let y = db_yaml("sfb2019", "persistent_chat", "PC", "[mgc]");

@@ -1143,3 +1143,20 @@ fn product_specific_values_are_used_where_they_matter() {
         );
     }
 }
+
+/// Issue #10: P2 never picks a set dated in the future (a clock that ran ahead) and shows the
+/// drift the backup run recorded in the picked set's manifest.json.
+#[test]
+fn p2_skips_future_sets_and_shows_the_drift_of_the_picked_set() {
+    let md = checklist_of(&sample("contoso.yaml"), "red");
+    let p2 = &md[md.find("**P2. ").expect("P2")..md.find("**P3. ").expect("P3")];
+    let find = |n: &str| {
+        p2.find(n)
+            .unwrap_or_else(|| panic!("P2 lacks {n:?}:\n{p2}"))
+    };
+    let future = find("$Future = @($Found | Where-Object {");
+    let pick = find("$Set = ($Found | Where-Object { $FutureNames -notcontains $_.FullName }");
+    let drift = find("$Manifest.PSObject.Properties['Drift']");
+    let table = find("$Manifest.Drift | Format-Table -Property Item, Expected, Found");
+    assert!(future < pick && pick < drift && drift < table);
+}

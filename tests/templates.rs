@@ -106,11 +106,18 @@ fn no_template_file_is_over_250_lines() {
 }
 
 #[test]
-fn each_of_the_12_backup_steps_and_29_runbook_steps_is_its_own_file() {
+fn each_backup_step_and_each_of_the_29_runbook_steps_is_its_own_file() {
     let names: Vec<String> = tree().into_iter().map(|(n, _)| n).collect();
     let under =
         |prefix: &str| -> Vec<&String> { names.iter().filter(|n| n.starts_with(prefix)).collect() };
-    assert_eq!(under("backup/steps/").len(), 12);
+    let backup_steps = under("backup/steps/");
+    assert_eq!(backup_steps.len(), abc_failover::plan::BACKUP_STEPS.len());
+    for (i, name) in backup_steps.iter().enumerate() {
+        assert!(
+            name.starts_with(&format!("backup/steps/{:02}-", i + 1)) && name.ends_with(".ps1.tera"),
+            "{name}"
+        );
+    }
     let steps = under("checklist/steps/");
     assert_eq!(steps.len(), 29);
     for (i, name) in steps.iter().enumerate() {

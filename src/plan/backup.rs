@@ -124,10 +124,11 @@ pub const BACKUP_STEPS: &[BackupStepDef] = &[
     step("UserData", "User data of pool A", "B8", "backup/steps/06-user-data.ps1", always),
     step("Inventory", "Inventory of pool A identities the restore needs", "B12", "backup/steps/07-inventory.ps1", always),
     step("Databases", "Monitoring, Archiving and Persistent Chat databases", "B6, B10", "backup/steps/08-databases.ps1", |p| !p.databases.is_empty()),
-    step("Manifest", "SHA256SUMS and manifest.json", "", "backup/steps/09-manifest.ps1", always),
-    step("Copies", "Verified copies to the other locations", "", "backup/steps/10-copies.ps1", always),
-    step("Complete", "COMPLETE marker", "", "backup/steps/11-complete.ps1", always),
-    step("Prune", "Retention", "", "backup/steps/12-prune.ps1", always),
+    step("Checks", "Topology drift, pairing health and plausibility", "", "backup/steps/09-checks.ps1", always),
+    step("Manifest", "SHA256SUMS and manifest.json", "", "backup/steps/10-manifest.ps1", always),
+    step("Copies", "Verified copies to the other locations", "", "backup/steps/11-copies.ps1", always),
+    step("Complete", "COMPLETE marker", "", "backup/steps/12-complete.ps1", always),
+    step("Prune", "Retention", "", "backup/steps/13-prune.ps1", always),
 ];
 
 /// One step of the backup script, in order; only the steps the topology enables are listed.

@@ -27,7 +27,8 @@ pub struct SetLayout {
     pub unassigned_numbers_csv: &'static str,
     pub user_data_zip: &'static str,
     pub cms_location_csv: &'static str,
-    /// The published topology (`Get-CsTopology -AsXml`), read by `abc-failover import`.
+    /// The published topology (`Get-CsTopology -AsXml`), read by `abc-failover import`; the
+    /// backup run saves it and checks drift against it.
     pub topology_xml: &'static str,
     pub backup_relationship_csv: &'static str,
     pub app_server_service_csv: &'static str,

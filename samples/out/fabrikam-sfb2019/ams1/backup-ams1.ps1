@@ -25,10 +25,16 @@
         branch appliances, common area phones, analog devices and Exchange UM contacts; for the
         DNS, certificate, PSTN and Edge blocks: simple URLs, pool A's web services, the Lync
         certificates of this server (thumbprint, subject, names, expiry, use; never private
-        keys), trunks, PSTN gateways, Mediation Server services and Edge services.
+        keys), trunks, PSTN gateways, Mediation Server services and Edge services; and the
+        published topology (Get-CsTopology -AsXml).
     Databases: copy-only SQL Server backups of the Monitoring, Archiving and Persistent Chat
         databases (B6, B10), verified with RESTORE VERIFYONLY; the ABC procedure does not keep them.
-    Manifest: SHA256SUMS (readable by sha256sum -c) and manifest.json with each step's status.
+    Checks: the live deployment against the topology this script was rendered from (drift), the
+        Backup Service of pool A and pool B and CMS replication (pairing health), and this set's
+        counts and export sizes against the previous complete set (plausibility). Findings are
+        warnings (exit code 3 for drift, 4 for the others); they never fail the step.
+    Manifest: SHA256SUMS (readable by sha256sum -c) and manifest.json with each step's status,
+        the item counts and the findings of the Checks step.
     Copies: robocopy of the set to every CopyTo location, each copy re-hashed against SHA256SUMS.
     Complete: the COMPLETE marker, written last and only when every step succeeded.
     Prune: removes sets older than RetentionDays, always keeping the newest KeepLast complete sets.
@@ -37,16 +43,22 @@
     Folder that receives the backup sets (a pool id folder is created under it).
 
 .PARAMETER CopyTo
-    Further locations that receive a verified copy of every set. Pass @() for none.
+    Further locations that receive a verified copy of every set. Pass @() for none. From
+    powershell.exe -File (the scheduled task) give one comma-separated string, e.g.
+    -CopyTo \\nas\dr,\\nas2\dr, or -CopyTo '' for none (-File binds @() and A,B as literal
+    text; a path with a comma can only come from the topology).
 
 .PARAMETER RetentionDays
     Sets older than this many days may be removed by the Prune step.
 
 .PARAMETER KeepLast
-    The newest this many complete sets are never removed.
+    The newest this many complete sets are never removed. A set dated more than a day in the
+    future (a clock that ran ahead) never counts and is reported.
 
 .PARAMETER Skip
-    Names of steps to leave out. A set with a skipped step (other than Prune) is not marked COMPLETE.
+    Names of steps to leave out. A set with a skipped step (other than Checks and Prune) is not
+    marked COMPLETE.
+    From powershell.exe -File give one comma-separated string: -Skip Databases,Prune.
 
 .PARAMETER NoPrune
     Do not remove any old set.
@@ -76,7 +88,7 @@
 
 .EXAMPLE
     .\<this script>.ps1 -WhatIf
-    Shows what each step would do. Writes nothing: no set folder, no log, no event.
+    Shows what each step would do. Writes nothing: no set folder, no log, no lock, no event.
 
 .EXAMPLE
     .\<this script>.ps1 -RegisterTask -WhatIf
@@ -87,17 +99,40 @@
     Creates or updates the scheduled task and prints its next run time.
 
 .NOTES
-    Run as a member of RTCUniversalServerAdmins on a Front End server of pool A.
-    The SQL Server service account of every listed database instance needs write access to the
-    SQL backup path. When BackupRoot, CopyTo or the SQL backup path are UNC shares and the task
-    runs as SYSTEM, the computer account (DOMAIN\HOST$) needs write access to them.
+    Run-as account: one account runs the backup, the account of the scheduled task on a Front
+    End server of pool A (-RegisterTask: the gMSA of backup.run_as, or SYSTEM, which reaches
+    shares and SQL Server as the computer account DOMAIN\HOST$). That account must be a member
+    of RTCUniversalServerAdmins (the Management Shell cmdlets), sqlcmd -E logs in to every
+    listed SQL instance as it (it needs the right to back up the databases there), and it needs
+    write access to BackupRoot, every CopyTo location and the SQL backup path. The start of each run checks what it can: the
+    group membership (a warning) and write access (a lock file in each <location>\<pool id>
+    folder; no access is a failure). The SQL Server service account of every listed database
+    instance needs write access to the SQL backup path.
+    One run per pool at a time: a mutex on this computer and an exclusive lock file in every
+    folder the run writes, so two front ends of the pool scheduled at the same time do not
+    write the same set; the second one stops with exit code 2.
     SHA256SUMS lists paths relative to the set folder with forward slashes, so that
     "sha256sum -c SHA256SUMS" run inside a copied set folder accepts them.
-    Event log: source abc-failover in the Application log; event 1000 success, 1001 some step
-    failed or was skipped, 1002 nothing could run. The source is registered on the first run,
-    which needs an elevated run (the task as SYSTEM is); without it the run only warns.
-    Exit codes: 0 every step succeeded, 1 some step failed or was skipped (the set is not
-    complete, unless only Prune failed), 2 nothing could run (module, lock or set folder).
+    Exit codes and Application log events (source abc-failover; the source is registered on
+    the first run, which needs an elevated run; without it the run only warns):
+      0  event 1000  every step succeeded, no warning.
+      1  event 1001  some step failed or was skipped: the set is not complete (unless only
+                     Prune failed).
+      2  event 1002  nothing could run (module, lock, locations, free space or set folder).
+      3  event 1003  the backup is complete, but the topology file is stale (drift): update
+                     the topology file and render this script again.
+      4  event 1004  the backup is complete, with warnings (pairing health, plausibility,
+                     run-as account, a set dated in the future, ...).
+    manifest.json: Pool, PoolId, Product, Set, Computer, Steps (Number, Name, Title, Status,
+    Seconds, Files, Bytes, Message per step), Counts (Name, Count per kind of item: each
+    inventory CSV by its path in the set, and the Response Group workflows, queues and agent
+    groups), Drift, Health and Plausibility (lists of findings, each with Check, Item, Expected
+    and Found; for drift Expected is the topology file's value and Found the deployment's),
+    Warnings (every warning of the run up to the Manifest step, one line of text each) and
+    Files (Path, Bytes, Sha256 per file).
+    Plausibility: a count or a step's export size below half of the previous complete set's
+    (or down to zero) is a finding. Free space: each location needs 1.2 times the size of the
+    previous complete set before anything is written.
 #>
 
 #Requires -Version 3.0
@@ -117,7 +152,8 @@ param(
     [ValidateRange(1, 1000)]
     [int]$KeepLast = 3,
 
-    [ValidateSet('Cms', 'Lis', 'ResponseGroups', 'Announcements', 'UserData', 'Inventory', 'Databases', 'Manifest', 'Copies', 'Complete', 'Prune')]
+    # Checked against the step names at start (not ValidateSet: from powershell.exe -File a
+    # list arrives as one comma-separated string).
     [string[]]$Skip = @(),
 
     [switch]$NoPrune,
@@ -138,6 +174,13 @@ $PoolFqdn = 'sfb-ams1.fabrikam.com'
 $FileStore = '\\fs-ams.fabrikam.com\SfbStore1'
 # Not in the topology: read from Get-CsService when a step needs it.
 $AppServerServiceId = $null
+# The topology's own value, kept for the drift check ($AppServerServiceId may be looked up).
+$TopologyAppServerServiceId = $AppServerServiceId
+$BackupPoolFqdn = 'sfb-ams2.fabrikam.com'
+# Is the Central Management Server on pool A: yes, no or unknown.
+$HostsCms = 'unknown'
+$EdgePools = @(
+)
 $ProductName = 'Skype for Business Server 2019'
 $ModuleName = 'SkypeForBusiness'
 $ModuleFallback = 'Lync'
@@ -162,10 +205,11 @@ $StepTable = @(
     @{ Number = 5; Name = 'UserData'; Title = 'User data of pool A'; Items = 'B8' }
     @{ Number = 6; Name = 'Inventory'; Title = 'Inventory of pool A identities the restore needs'; Items = 'B12' }
     @{ Number = 7; Name = 'Databases'; Title = 'Monitoring, Archiving and Persistent Chat databases'; Items = 'B6, B10' }
-    @{ Number = 8; Name = 'Manifest'; Title = 'SHA256SUMS and manifest.json'; Items = '' }
-    @{ Number = 9; Name = 'Copies'; Title = 'Verified copies to the other locations'; Items = '' }
-    @{ Number = 10; Name = 'Complete'; Title = 'COMPLETE marker'; Items = '' }
-    @{ Number = 11; Name = 'Prune'; Title = 'Retention'; Items = '' }
+    @{ Number = 8; Name = 'Checks'; Title = 'Topology drift, pairing health and plausibility'; Items = '' }
+    @{ Number = 9; Name = 'Manifest'; Title = 'SHA256SUMS and manifest.json'; Items = '' }
+    @{ Number = 10; Name = 'Copies'; Title = 'Verified copies to the other locations'; Items = '' }
+    @{ Number = 11; Name = 'Complete'; Title = 'COMPLETE marker'; Items = '' }
+    @{ Number = 12; Name = 'Prune'; Title = 'Retention'; Items = '' }
 )
 # The scheduled task (-RegisterTask, -UnregisterTask): one per pool, daily at local time.
 $TaskName = 'abc-failover backup ams1'
@@ -209,6 +253,7 @@ $BranchUsersCsvPrefix = 'Inventory\BranchUsers-'
 $CommonAreaPhonesCsv = 'Inventory\CommonAreaPhones.csv'
 $AnalogDevicesCsv = 'Inventory\AnalogDevices.csv'
 $ExUmContactsCsv = 'Inventory\ExUmContacts.csv'
+$TopologyXml = 'Inventory\Topology.xml'
 $SimpleUrlsCsv = 'Inventory\SimpleUrls.csv'
 $WebServicesCsv = 'Inventory\WebServices.csv'
 $CertificatesCsv = 'Inventory\Certificates.csv'
@@ -226,6 +271,24 @@ $EventSource = 'abc-failover'
 $EventIdSuccess = 1000
 $EventIdPartial = 1001
 $EventIdFatal = 1002
+$EventIdDrift = 1003
+$EventIdWarnings = 1004
+# Exit codes (also in the comment help and README).
+$ExitSuccess = 0
+$ExitPartial = 1
+$ExitFatal = 2
+$ExitDrift = 3
+$ExitWarnings = 4
+# Windows PowerShell on .NET before 4.6.2 refuses longer paths (PathTooLongException).
+$MaxPathLength = 259
+# A set dated later than now plus this many days (a clock that ran ahead) never counts.
+$FutureSetDays = 1
+# Plausibility: a count or export size of the new set below this share of the previous complete
+# set's is a warning (and so is a drop to zero).
+$PlausibleShare = 0.5
+# Preflight: free space needed on each location, as a multiple of the previous set's size.
+$FreeSpaceFactor = 1.2
+$LockName = '.abc-failover.lock'
 $Activity = 'ABC failover backup'
 $LF = [string][char]10
 $RobocopySwitches = @('/E', '/COPY:DAT', '/DCOPY:T', '/R:2', '/W:5', '/NP', '/XJ', '/MT:8')
@@ -239,21 +302,93 @@ $script:KnownFiles = @{}
 $script:Sums = New-Object System.Collections.ArrayList
 $script:CopyResults = New-Object System.Collections.ArrayList
 $script:SetComplete = $false
-# Warnings the run reports (in the log, the event and the email report).
+# Every warning of the run, one line of text each (drift, pairing health, plausibility, run-as
+# account, a mail that could not be sent, ...): in the log, the summary, the event, the email
+# report and manifest.json.
 $script:Warnings = New-Object System.Collections.ArrayList
+# Findings of the Checks step, for manifest.json and the summary (see the comment help).
+$script:Drift = New-Object System.Collections.ArrayList
+$script:Health = New-Object System.Collections.ArrayList
+$script:Plausibility = New-Object System.Collections.ArrayList
+# Item counts of this set (name -> count) and the previous complete set (its manifest.json).
+$script:Counts = @{}
+$script:PreviousSet = $null
+$script:TopologyXmlText = $null
+# The log in memory (kept when the log file cannot be written) and the open lock files.
+$script:LogLines = New-Object System.Collections.ArrayList
+$script:LogFailed = $false
+$script:Locks = New-Object System.Collections.ArrayList
+# Which candidate name each tolerant property read found (logged once each).
+$script:PropertyNames = @{}
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
 function Write-BackupLog {
-    # One line to the verbose stream and, once the set folder exists, to the set's log (UTF-16,
-    # the encoding robocopy /UNILOG+ appends in).
+    # One line to the verbose stream, to the log in memory and, once the set folder exists, to
+    # the set's log (UTF-16, the encoding robocopy /UNILOG+ appends in). Never throws: a full
+    # disk or a dropped share must not cost the summary, the event and the exit code. The first
+    # failure is warned about once; later lines stay in memory (the event shows the last ones).
     param([string]$Message)
     $line = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture) + ' ' + $Message
     Write-Verbose -Message $line
-    if ($null -ne $script:LogPath) {
-        Add-Content -LiteralPath $script:LogPath -Value $line -Encoding Unicode
+    [void]$script:LogLines.Add($line)
+    if ($null -ne $script:LogPath -and -not $script:LogFailed) {
+        try {
+            Add-Content -LiteralPath $script:LogPath -Value $line -Encoding Unicode -ErrorAction Stop
+        }
+        catch {
+            $script:LogFailed = $true
+            Write-Warning -Message ('The log ' + $script:LogPath + ' cannot be written, later lines are kept in memory only: ' + $_.Exception.Message)
+        }
     }
+}
+
+function Add-RunWarning {
+    # One warning of the run: the console, the log and $script:Warnings (one line of text each),
+    # which the summary, the event and manifest.json show.
+    param([string]$Message)
+    [void]$script:Warnings.Add($Message)
+    Write-Warning -Message $Message
+    Write-BackupLog -Message ('WARNING: ' + $Message)
+}
+
+function Start-BackupLog {
+    # Once the set folder exists: the lines logged before it (preflight) go into the log file.
+    try {
+        Add-Content -LiteralPath $script:LogPath -Value $script:LogLines.ToArray() -Encoding Unicode -ErrorAction Stop
+    }
+    catch {
+        $script:LogFailed = $true
+        Write-Warning -Message ('The log ' + $script:LogPath + ' cannot be written, later lines are kept in memory only: ' + $_.Exception.Message)
+    }
+}
+
+function Get-OutputProperty {
+    # Reads a property of a cmdlet's output whose name no reference confirms (tests/output-
+    # properties.tsv lists the confirmed ones). Looks the candidate names up on
+    # PSObject.Properties, so Set-StrictMode never throws on a wrong name; logs once which name
+    # it found. None found: a clear error that fails the step, or $null with -Optional.
+    param([object]$InputObject, [string]$Cmdlet, [string[]]$Name, [switch]$Optional)
+    if ($null -eq $InputObject) {
+        throw ($Cmdlet + ' returned nothing to read ' + ($Name -join ' or ') + ' from')
+    }
+    foreach ($candidate in $Name) {
+        $property = $InputObject.PSObject.Properties[$candidate]
+        if ($null -ne $property) {
+            $key = $Cmdlet + '.' + $candidate
+            if (-not $script:PropertyNames.ContainsKey($key)) {
+                $script:PropertyNames[$key] = $true
+                Write-BackupLog -Message ($Cmdlet + ' output: read property ' + $candidate)
+            }
+            return $property.Value
+        }
+    }
+    if ($Optional) {
+        return $null
+    }
+    $present = @($InputObject.PSObject.Properties | ForEach-Object { $_.Name }) -join ', '
+    throw ($Cmdlet + ' output has no property ' + ($Name -join ' or ') + ' (it has: ' + $present + ')')
 }
 
 function Join-SetPath {
@@ -284,9 +419,148 @@ function Resolve-SetFile {
     return $full
 }
 
+function Assert-PathLength {
+    # Windows PowerShell on .NET before 4.6.2 throws PathTooLongException beyond 259 characters,
+    # while robocopy copies such paths happily: name the path and fail the step, not the run.
+    param([string]$Path)
+    if ($Path.Length -gt $MaxPathLength) {
+        throw ('Path too long for Windows PowerShell file operations (' + $Path.Length + ' characters, at most ' + $MaxPathLength + '): ' + $Path + ' (shorten BackupRoot, CopyTo or the source folder names)')
+    }
+}
+
+function Test-FolderOverlap {
+    # True when two folders are the same or one holds the other (compared without case).
+    param([string]$First, [string]$Second)
+    $a = $First.TrimEnd('\') + '\'
+    $b = $Second.TrimEnd('\') + '\'
+    return ($a.StartsWith($b, [System.StringComparison]::OrdinalIgnoreCase) -or $b.StartsWith($a, [System.StringComparison]::OrdinalIgnoreCase))
+}
+
+function ConvertTo-ParameterList {
+    # powershell.exe -File binds "-Skip Cms,Lis" and "-CopyTo @()" as single literal strings: a
+    # list given on the command line may be one comma-separated string; '' and @() mean none.
+    param([string[]]$Value)
+    $list = @()
+    foreach ($item in $Value) {
+        foreach ($part in ([string]$item).Split(',')) {
+            $name = $part.Trim()
+            if ($name -ne '' -and $name -ne '@()') {
+                $list += $name
+            }
+        }
+    }
+    return ,$list
+}
+
+function Test-ExceptionType {
+    # True when the exception or one it wraps (New-Object and .NET calls wrap them) is of a type.
+    param([System.Exception]$Exception, [string]$TypeName)
+    $current = $Exception
+    while ($null -ne $current) {
+        if ($current.GetType().FullName -eq $TypeName) {
+            return $true
+        }
+        $current = $current.InnerException
+    }
+    return $false
+}
+
+function Get-PoolFolderList {
+    # Every <location>\<pool id> folder this run writes: BackupRoot, each CopyTo and, with
+    # databases, the SQL staging folder.
+    $folders = @()
+    foreach ($location in @($BackupRoot) + $CopyTo) {
+        $folders += Join-SetPath -Base $location -Relative $PoolId
+    }
+    if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {
+        $folders += Join-SetPath -Base $SqlBackupPath -Relative $PoolId
+    }
+    return $folders
+}
+
+function Lock-PoolFolder {
+    # An exclusive lock file in <location>\<pool id>, open for the whole run: a second run of
+    # this pool (on another front end of the pool too) that shares the folder stops here instead
+    # of writing the same set or SQL staging folder. Windows drops the lock when the process
+    # ends, so a leftover file is never stale. Creating it also proves write access.
+    param([string]$Folder)
+    $path = Join-SetPath -Base $Folder -Relative $LockName
+    try {
+        Initialize-Folder -Path $Folder
+        $stream = New-Object System.IO.FileStream -ArgumentList $path, ([System.IO.FileMode]::OpenOrCreate), ([System.IO.FileAccess]::ReadWrite), ([System.IO.FileShare]::None)
+    }
+    catch {
+        if (Test-ExceptionType -Exception $_.Exception -TypeName 'System.UnauthorizedAccessException') {
+            throw ('The run-as account ' + [Environment]::UserDomainName + '\' + [Environment]::UserName + ' cannot write to ' + $Folder + ': ' + $_.Exception.Message)
+        }
+        # Most often a sharing violation: another run of this pool holds the lock.
+        throw ('Cannot take the lock file ' + $path + ' (another backup run of this pool, on this or another front end, holds it?): ' + $_.Exception.Message)
+    }
+    [void]$script:Locks.Add($stream)
+}
+
+function Test-RunAsAccount {
+    # The account model (comment help, .NOTES): the task runs as one domain account in
+    # RTCUniversalServerAdmins. Group membership is read from the logon token (nested groups
+    # included); write access is proven by the lock files. Only warns: a group added after the
+    # logon is not in the token yet.
+    $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
+    $names = @()
+    foreach ($group in $identity.Groups) {
+        try {
+            $names += $group.Translate([System.Security.Principal.NTAccount]).Value
+        }
+        catch {
+            Write-BackupLog -Message ('Group without a name in the token: ' + $group.Value)
+        }
+    }
+    $admins = @($names | Where-Object { $_ -match '\\RTCUniversalServerAdmins$' })
+    if ($admins.Count -eq 0) {
+        Add-RunWarning -Message ('The run-as account ' + $identity.Name + ' is not a member of RTCUniversalServerAdmins: the Management Shell cmdlets may be refused')
+    }
+}
+
+function Get-FreeBytes {
+    # Free bytes for the run-as account on the volume of a folder, or $null when it cannot be
+    # read: DriveInfo for a drive letter, the FileSystemObject for a UNC share.
+    param([string]$Path)
+    try {
+        if ($Path -match '^[A-Za-z]:') {
+            return [int64](New-Object System.IO.DriveInfo -ArgumentList $Path.Substring(0, 1)).AvailableFreeSpace
+        }
+        $fso = New-Object -ComObject Scripting.FileSystemObject
+        return [int64]$fso.GetDrive($fso.GetDriveName($Path)).AvailableSpace
+    }
+    catch {
+        Write-BackupLog -Message ('Free space of ' + $Path + ' cannot be read: ' + $_.Exception.Message)
+        return $null
+    }
+}
+
+function Test-FreeSpace {
+    # Preflight, before anything is written: each location needs the previous complete set's size
+    # times FreeSpaceFactor. Without a previous set there is nothing to compare with.
+    if ($null -eq $script:PreviousSet) {
+        Write-BackupLog -Message 'Free space not checked: no previous complete set'
+        return
+    }
+    $need = [int64]($script:PreviousSet.Bytes * $FreeSpaceFactor)
+    foreach ($location in @($BackupRoot) + $CopyTo) {
+        $free = Get-FreeBytes -Path $location
+        if ($null -eq $free) {
+            continue
+        }
+        Write-BackupLog -Message ('Free space on ' + $location + ': ' + $free + ' bytes, needed ' + $need)
+        if ($free -lt $need) {
+            throw ('Not enough free space on ' + $location + ': ' + $free + ' bytes free, the previous set ' + $script:PreviousSet.Name + ' took ' + $script:PreviousSet.Bytes + ' bytes (x' + $FreeSpaceFactor + ' needed)')
+        }
+    }
+}
+
 function Get-FileSha256 {
     # Lower-case hex SHA-256 of a file (the CryptoServiceProvider works with the FIPS policy on).
     param([string]$Path)
+    Assert-PathLength -Path $Path
     $sha = New-Object System.Security.Cryptography.SHA256CryptoServiceProvider
     $stream = [System.IO.File]::OpenRead($Path)
     try {
@@ -380,7 +654,8 @@ function Invoke-SqlcmdQuery {
         Write-BackupLog -Message ('  ' + [string]$item)
     }
     if ($rc -ne 0) {
-        throw ('sqlcmd failed with exit code ' + $rc + ' on ' + $Target)
+        # The server's messages (Msg <number>, ...) go into the error, for the caller to judge.
+        throw ('sqlcmd failed with exit code ' + $rc + ' on ' + $Target + ': ' + (($lines | Where-Object { $_ -ne '' }) -join ' '))
     }
     return $lines
 }
@@ -409,6 +684,7 @@ function Export-InventoryCsv {
     else {
         Write-Utf8File -Path $path -Text ''
     }
+    Set-ItemCount -Name $Relative -Count $items.Count
     Write-BackupLog -Message ($Relative + ': ' + $items.Count + ' entries')
 }
 
@@ -449,7 +725,8 @@ function Test-PoolServiceReference {
 function Get-SetFileList {
     # Relative paths (with backslashes) of every file of a set folder, sorted ordinally. Walks
     # the tree itself and never enters a reparse point: Get-ChildItem -Recurse in Windows
-    # PowerShell follows junctions and symbolic links to folders.
+    # PowerShell follows junctions and symbolic links to folders. A path too long for .NET fails
+    # the caller's step with the path named.
     param([string]$Root)
     $prefixLength = $Root.TrimEnd('\').Length + 1
     $names = New-Object System.Collections.ArrayList
@@ -457,7 +734,14 @@ function Get-SetFileList {
     $pending.Push((New-Object System.IO.DirectoryInfo -ArgumentList $Root))
     while ($pending.Count -gt 0) {
         $folder = $pending.Pop()
-        foreach ($item in $folder.GetFileSystemInfos()) {
+        try {
+            $items = $folder.GetFileSystemInfos()
+        }
+        catch [System.IO.PathTooLongException] {
+            throw ('A path under ' + $folder.FullName + ' is longer than ' + $MaxPathLength + ' characters (shorten BackupRoot, CopyTo or the source folder names)')
+        }
+        foreach ($item in $items) {
+            Assert-PathLength -Path $item.FullName
             if (($item.Attributes -band [System.IO.FileAttributes]::Directory) -eq 0) {
                 [void]$names.Add($item.FullName.Substring($prefixLength))
             }
@@ -526,17 +810,24 @@ function Invoke-BackupStep {
     }
     $watch.Stop()
     $result.Seconds = [Math]::Round($watch.Elapsed.TotalSeconds, 1)
-    # Files this step added to the set.
+    # Files this step added to the set. A path too long for .NET fails this step, not the run.
     $new = @()
     [int64]$bytes = 0
-    foreach ($relative in (Get-SetFileList -Root $script:SetPath)) {
-        if (-not $script:KnownFiles.ContainsKey($relative)) {
-            $script:KnownFiles[$relative] = $Name
-            if ($relative -ne $LogName) {
-                $new += $relative.Replace('\', '/')
-                $bytes += (Get-Item -LiteralPath (Join-SetPath -Base $script:SetPath -Relative $relative) -Force).Length
+    try {
+        foreach ($relative in (Get-SetFileList -Root $script:SetPath)) {
+            if (-not $script:KnownFiles.ContainsKey($relative)) {
+                $script:KnownFiles[$relative] = $Name
+                if ($relative -ne $LogName) {
+                    $new += $relative.Replace('\', '/')
+                    $bytes += (New-Object System.IO.FileInfo -ArgumentList (Join-SetPath -Base $script:SetPath -Relative $relative)).Length
+                }
             }
         }
+    }
+    catch {
+        $result.Status = 'Failed'
+        $result.Message = ('Listing the files of the step failed: ' + $_.Exception.Message + ' ' + $result.Message).Trim()
+        Write-BackupLog -Message ('Step ' + $Name + ': FAILED: ' + $_.Exception.Message)
     }
     $result.Files = $new
     $result.Bytes = $bytes
@@ -544,13 +835,339 @@ function Invoke-BackupStep {
 }
 
 function Test-DataStepsSucceeded {
-    # True when every step before Complete succeeded (Prune and Complete themselves excluded).
+    # True when every step before Complete succeeded (Complete and Prune themselves excluded,
+    # and Checks, which saves nothing: skipped or failed, it leaves the data complete).
     foreach ($result in $script:Results) {
-        if ($result.Name -ne 'Complete' -and $result.Name -ne 'Prune' -and $result.Status -ne 'Succeeded') {
+        if (@('Checks', 'Complete', 'Prune') -notcontains $result.Name -and $result.Status -ne 'Succeeded') {
             return $false
         }
     }
     return $true
+}
+
+function Add-Finding {
+    # One finding of the Checks step, in one shape for manifest.json and the summary:
+    # Check (Drift, Health or Plausibility), Item, Expected, Found. Each is also a run warning.
+    param([string]$Check, [string]$Item, [string]$Expected, [string]$Found)
+    $finding = [pscustomobject]@{ Check = $Check; Item = $Item; Expected = $Expected; Found = $Found }
+    if ($Check -eq 'Drift') {
+        [void]$script:Drift.Add($finding)
+        Add-RunWarning -Message ('Drift: ' + $Item + ': the topology file says ' + $Expected + ', the deployment says ' + $Found)
+    }
+    elseif ($Check -eq 'Health') {
+        [void]$script:Health.Add($finding)
+        Add-RunWarning -Message ('Health: ' + $Item + ': expected ' + $Expected + ', found ' + $Found)
+    }
+    else {
+        [void]$script:Plausibility.Add($finding)
+        Add-RunWarning -Message ('Plausibility: ' + $Item + ': expected ' + $Expected + ', found ' + $Found)
+    }
+}
+
+function Set-ItemCount {
+    # The number of items of one kind in this set (compared with the previous set).
+    param([string]$Name, [int]$Count)
+    $script:Counts[$Name] = $Count
+}
+
+function Find-PreviousSet {
+    # The newest complete set in BackupRoot\<pool id> that is not dated in the future, with its
+    # size and item counts from its manifest.json; $null when there is none or it cannot be read.
+    $poolFolder = Join-SetPath -Base $BackupRoot -Relative $PoolId
+    if (-not (Test-Path -LiteralPath $poolFolder -PathType Container)) {
+        return $null
+    }
+    $future = [DateTime]::UtcNow.AddDays($FutureSetDays).ToString($SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture)
+    $sets = @(Get-ChildItem -LiteralPath $poolFolder -Force |
+        Where-Object { $_.PSIsContainer -and $_.Name -cmatch $SetNameRegex -and [string]::CompareOrdinal($_.Name, $future) -le 0 } |
+        Sort-Object -Property Name -Descending)
+    foreach ($set in $sets) {
+        if (($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
+            continue
+        }
+        if (-not (Test-Path -LiteralPath (Join-SetPath -Base $set.FullName -Relative $CompleteName) -PathType Leaf)) {
+            continue
+        }
+        try {
+            $manifest = [System.IO.File]::ReadAllText((Join-SetPath -Base $set.FullName -Relative $ManifestName)) | ConvertFrom-Json
+            [int64]$bytes = 0
+            foreach ($file in @($manifest.Files)) {
+                $bytes += [int64]$file.Bytes
+            }
+            $counts = @{}
+            if ($null -ne $manifest.PSObject.Properties['Counts']) {
+                foreach ($entry in @($manifest.Counts)) {
+                    $counts[[string]$entry.Name] = [int]$entry.Count
+                }
+            }
+            $sizes = @{}
+            foreach ($step in @($manifest.Steps)) {
+                $sizes[[string]$step.Name] = [int64]$step.Bytes
+            }
+            Write-BackupLog -Message ('Previous complete set: ' + $set.FullName + ', ' + $bytes + ' bytes')
+            return [pscustomobject]@{ Name = $set.Name; Bytes = $bytes; Counts = $counts; Sizes = $sizes }
+        }
+        catch {
+            Add-RunWarning -Message ('The manifest.json of the previous complete set ' + $set.FullName + ' cannot be read: ' + $_.Exception.Message)
+            return $null
+        }
+    }
+    return $null
+}
+
+function Test-SetPlausibility {
+    # This set against the previous complete one: a count or a step's export size that fell to
+    # zero, or below PlausibleShare of the previous value, is a finding. A backup that
+    # "succeeds" empty is the classic silent disaster recovery failure.
+    if ($null -eq $script:PreviousSet) {
+        Write-BackupLog -Message 'Plausibility not checked: no previous complete set'
+        return
+    }
+    $previous = $script:PreviousSet
+    foreach ($name in @($previous.Counts.Keys | Sort-Object)) {
+        $before = [int64]$previous.Counts[$name]
+        if (-not $script:Counts.ContainsKey($name)) {
+            continue
+        }
+        $now = [int64]$script:Counts[$name]
+        if ($before -gt 0 -and ($now -eq 0 -or $now -lt $before * $PlausibleShare)) {
+            Add-Finding -Check 'Plausibility' -Item ($name + ' count') -Expected ('at least ' + [Math]::Ceiling($before * $PlausibleShare) + ' (set ' + $previous.Name + ': ' + $before + ')') -Found ([string]$now)
+        }
+    }
+    foreach ($result in $script:Results) {
+        if ($result.Status -ne 'Succeeded' -or -not $previous.Sizes.ContainsKey($result.Name)) {
+            continue
+        }
+        $before = [int64]$previous.Sizes[$result.Name]
+        $now = [int64]$result.Bytes
+        if ($before -gt 0 -and ($now -eq 0 -or $now -lt $before * $PlausibleShare)) {
+            Add-Finding -Check 'Plausibility' -Item ($result.Name + ' export size') -Expected ('at least ' + [Math]::Ceiling($before * $PlausibleShare) + ' bytes (set ' + $previous.Name + ': ' + $before + ')') -Found ([string]$now + ' bytes')
+        }
+    }
+}
+
+function Get-TopologyXmlText {
+    # The text of Get-CsTopology -AsXml, the published topology: ToString() gives the document
+    # (topology-xml-facts.md section 1); should the output be an XmlNode, its OuterXml.
+    $xml = Get-CsTopology -AsXml
+    if ($xml -is [System.Xml.XmlNode]) {
+        $text = [string]$xml.OuterXml
+    }
+    else {
+        $text = [string]$xml.ToString()
+    }
+    if (-not $text.TrimStart().StartsWith('<')) {
+        throw 'Get-CsTopology -AsXml returned no XML document'
+    }
+    return $text
+}
+
+function Save-TopologyXml {
+    # The published topology, saved into the set (UTF-8) and kept for the drift check.
+    param([string]$Relative)
+    $text = Get-TopologyXmlText
+    Write-Utf8File -Path (Resolve-SetFile -Relative $Relative) -Text $text
+    $script:TopologyXmlText = $text
+    Write-BackupLog -Message ($Relative + ': ' + $text.Length + ' characters')
+}
+
+function Get-TopologyService {
+    # The services of the published topology document: id (SiteId-RoleName-Instance), role, the
+    # FQDN of the cluster it is installed on, the SQL instance name (stores only, '' for the
+    # default instance) and the ids it depends on. Elements are matched by local name: the
+    # namespaces change element by element. No DTD, no external entities.
+    param([string]$Text)
+    $settings = New-Object System.Xml.XmlReaderSettings
+    $settings.DtdProcessing = [System.Xml.DtdProcessing]::Prohibit
+    $settings.XmlResolver = $null
+    $reader = [System.Xml.XmlReader]::Create((New-Object System.IO.StringReader -ArgumentList $Text), $settings)
+    $doc = New-Object System.Xml.XmlDocument
+    try {
+        $doc.Load($reader)
+    }
+    finally {
+        $reader.Close()
+    }
+    $clusters = @{}
+    foreach ($cluster in $doc.SelectNodes('//*[local-name()=''Cluster'']')) {
+        $id = $cluster.SelectSingleNode('*[local-name()=''ClusterId'']')
+        if ($null -ne $id) {
+            $clusters[$id.GetAttribute('SiteId') + ':' + $id.GetAttribute('Number')] = $cluster.GetAttribute('Fqdn')
+        }
+    }
+    $services = @()
+    foreach ($service in $doc.SelectNodes('//*[local-name()=''Service'']')) {
+        $sid = $service.SelectSingleNode('*[local-name()=''ServiceId'']')
+        if ($null -eq $sid) {
+            continue
+        }
+        $fqdn = ''
+        $sqlName = $null
+        $on = $service.SelectSingleNode('*[local-name()=''InstalledOn'']//*[local-name()=''ClusterId'']')
+        if ($null -ne $on) {
+            $key = $on.GetAttribute('SiteId') + ':' + $on.GetAttribute('Number')
+            if ($clusters.ContainsKey($key)) {
+                $fqdn = $clusters[$key]
+            }
+        }
+        $sql = $service.SelectSingleNode('*[local-name()=''InstalledOn'']/*[local-name()=''SqlInstanceId'']')
+        if ($null -ne $sql) {
+            $sqlName = $sql.GetAttribute('Name')
+        }
+        $depends = @()
+        foreach ($dep in $service.SelectNodes('*[local-name()=''DependsOn'']/*[local-name()=''Dependency'']/*[local-name()=''ServiceId'']')) {
+            $depends += $dep.GetAttribute('SiteId') + '-' + $dep.GetAttribute('RoleName') + '-' + $dep.GetAttribute('Instance')
+        }
+        $share = $service.SelectSingleNode('.//*[local-name()=''FileStoreService'']')
+        $cms = $service.SelectSingleNode('.//*[local-name()=''CentralMgmtService'']')
+        $services += [pscustomobject]@{
+            Id        = $sid.GetAttribute('SiteId') + '-' + $sid.GetAttribute('RoleName') + '-' + $sid.GetAttribute('Instance')
+            Role      = $sid.GetAttribute('RoleName')
+            Fqdn      = $fqdn
+            SqlName   = $sqlName
+            DependsOn = $depends
+            ShareName = $(if ($null -ne $share) { $share.GetAttribute('ShareName') } else { '' })
+            CmsActive = ($null -ne $cms -and $cms.GetAttribute('IsActive') -eq 'true')
+        }
+    }
+    return $services
+}
+
+function Compare-DriftValue {
+    # One compared value: a finding when they differ (without case).
+    param([string]$Item, [string]$Expected, [string]$Found)
+    if ($Expected -ne $Found) {
+        Add-Finding -Check 'Drift' -Item $Item -Expected $Expected -Found $Found
+    }
+}
+
+function Test-TopologyDrift {
+    # The topology values this script carries against the live deployment: pool A, its file
+    # store share, its Application Server service id, its pairing, where the CMS is, the Edge
+    # pools that use it as next hop and the SQL instances of the Monitoring and Archiving
+    # databases. Branch appliances are not compared: the published document does not show
+    # their registrar (topology-xml-facts.md section 5).
+    $text = $script:TopologyXmlText
+    if ($null -eq $text) {
+        $text = Get-TopologyXmlText
+    }
+    $services = @(Get-TopologyService -Text $text)
+    $mine = @($services | Where-Object { $_.Fqdn -eq $PoolFqdn })
+    if (@($mine | Where-Object { $_.Role -eq 'UserServices' }).Count -eq 0) {
+        Add-Finding -Check 'Drift' -Item 'Pool A' -Expected $PoolFqdn -Found 'no Front End pool of that name in the published topology'
+        return
+    }
+    $byId = @{}
+    foreach ($service in $services) {
+        $byId[$service.Id] = $service
+    }
+    $dependsOn = @()
+    foreach ($service in $mine) {
+        $dependsOn += $service.DependsOn
+    }
+    $stores = @($dependsOn | Where-Object { $byId.ContainsKey($_) } | ForEach-Object { $byId[$_] })
+
+    $fileStores = @($stores | Where-Object { $_.Role -eq 'FileStore' } | ForEach-Object { '\\' + $_.Fqdn + '\' + $_.ShareName } | Sort-Object -Unique)
+    Compare-DriftValue -Item 'File store' -Expected $FileStore -Found ($fileStores -join ', ')
+
+    if ($null -ne $TopologyAppServerServiceId) {
+        $appIds = @($mine | Where-Object { $_.Role -eq 'ApplicationServer' } | ForEach-Object { $_.Id })
+        Compare-DriftValue -Item 'Application Server service id' -Expected $TopologyAppServerServiceId -Found ($appIds -join ', ')
+    }
+
+    $cmsHosts = @($services | Where-Object { $_.Role -eq 'CentralMgmt' -and $_.CmsActive } | ForEach-Object { $_.Fqdn })
+    $cmsOnA = ($cmsHosts -contains $PoolFqdn)
+    $cmsWhere = 'on ' + ($cmsHosts -join ', ')
+    if ($cmsHosts.Count -eq 0) {
+        $cmsWhere = 'no active Central Management Server in the published topology'
+    }
+    if ($HostsCms -eq 'yes' -and -not $cmsOnA) {
+        Compare-DriftValue -Item 'Central Management Server' -Expected ('on ' + $PoolFqdn) -Found $cmsWhere
+    }
+    elseif ($HostsCms -eq 'no' -and $cmsOnA) {
+        Compare-DriftValue -Item 'Central Management Server' -Expected ('not on ' + $PoolFqdn) -Found ('on ' + $PoolFqdn)
+    }
+
+    $registrars = @($mine | Where-Object { $_.Role -eq 'Registrar' } | ForEach-Object { $_.Id })
+    $edges = @($services | Where-Object { $_.Role -eq 'EdgeServer' -and @($_.DependsOn | Where-Object { $registrars -contains $_ }).Count -gt 0 } | ForEach-Object { $_.Fqdn.ToLowerInvariant() } | Sort-Object -Unique)
+    $expectedEdges = @($EdgePools | ForEach-Object { $_.ToLowerInvariant() } | Sort-Object -Unique)
+    Compare-DriftValue -Item 'Edge pools with pool A as next hop' -Expected ($expectedEdges -join ', ') -Found ($edges -join ', ')
+
+    foreach ($role in @('Monitoring', 'Archiving')) {
+        $expected = @($Databases | Where-Object { $_.Role -eq $role } | ForEach-Object { $_.Target.ToLowerInvariant() } | Sort-Object -Unique)
+        if ($expected.Count -eq 0) {
+            continue
+        }
+        $found = @($stores | Where-Object { $_.Role -eq ($role + 'Store') } | ForEach-Object {
+            if ([string]::IsNullOrEmpty($_.SqlName)) { $_.Fqdn.ToLowerInvariant() } else { ($_.Fqdn + '\' + $_.SqlName).ToLowerInvariant() }
+        } | Sort-Object -Unique)
+        Compare-DriftValue -Item ($role + ' database SQL instance') -Expected ($expected -join ', ') -Found ($found -join ', ')
+    }
+
+    $relation = @(Get-CsPoolBackupRelationship -PoolFqdn $PoolFqdn)
+    $partner = ''
+    if ($relation.Count -gt 0) {
+        $partner = [string](Get-OutputProperty -InputObject $relation[0] -Cmdlet 'Get-CsPoolBackupRelationship' -Name @('BackupPoolFqdn', 'BackupPool'))
+    }
+    Compare-DriftValue -Item 'Paired backup pool (pool B)' -Expected $BackupPoolFqdn -Found $partner
+}
+
+function Test-BackupServiceStatus {
+    # One pool's Backup Service (Get-CsBackupServiceStatus): each module's export status must be
+    # FinalState or SteadyState (NotInitialized only for the CMS module of a pool that is not the
+    # CMS master) and its import status NormalState. The age of the last successful sync is read
+    # when the output has it (the property names are not documented).
+    param([string]$Fqdn)
+    $status = @(Get-CsBackupServiceStatus -PoolFqdn $Fqdn)
+    if ($status.Count -eq 0) {
+        Add-Finding -Check 'Health' -Item ('Backup Service of ' + $Fqdn) -Expected 'a status' -Found 'none'
+        return
+    }
+    foreach ($module in @($status[0].BackupModules)) {
+        $name = [string]$module.Identity
+        $export = [string]$module.ExportStatus
+        $import = [string]$module.ImportStatus
+        $exportOk = @('FinalState', 'SteadyState') -contains $export -or ($export -eq 'NotInitialized' -and $name -like 'CentralMgmt.*')
+        if ($exportOk -and $import -eq 'NormalState') {
+            continue
+        }
+        $age = ''
+        $last = Get-OutputProperty -InputObject $module -Cmdlet 'Get-CsBackupServiceStatus' -Name @('LastSuccessfulExportTime', 'LastExportTime', 'LastSuccessfulSyncTime') -Optional
+        if ($null -ne $last) {
+            $when = [DateTime]$last
+            $age = ', last successful sync ' + [Math]::Round(([DateTime]::UtcNow - $when.ToUniversalTime()).TotalHours, 1) + ' hours ago'
+        }
+        Add-Finding -Check 'Health' -Item ('Backup Service of ' + $Fqdn + ', ' + $name) -Expected 'export FinalState or SteadyState, import NormalState' -Found ('export ' + $export + ', import ' + $import + $age)
+    }
+}
+
+function Test-PairingHealth {
+    # Pool pairing is what makes the failover possible: the Backup Service of pool A and of pool
+    # B, and CMS replication when the Central Management store is in this pool's pair.
+    foreach ($fqdn in @($PoolFqdn, $BackupPoolFqdn)) {
+        try {
+            Test-BackupServiceStatus -Fqdn $fqdn
+        }
+        catch {
+            Add-Finding -Check 'Health' -Item ('Backup Service of ' + $fqdn) -Expected 'a readable status' -Found $_.Exception.Message
+        }
+    }
+    $cmsHosts = @()
+    try {
+        $cmsHosts = @(Get-CsService -CentralManagement | ForEach-Object { [string](Get-OutputProperty -InputObject $_ -Cmdlet 'Get-CsService' -Name @('PoolFqdn')) })
+    }
+    catch {
+        Add-Finding -Check 'Health' -Item 'Central Management Server location' -Expected 'readable' -Found $_.Exception.Message
+    }
+    if (@($cmsHosts | Where-Object { $_ -eq $PoolFqdn -or $_ -eq $BackupPoolFqdn }).Count -eq 0) {
+        Write-BackupLog -Message 'CMS replication not checked: the CMS is not in this pool pair'
+        return
+    }
+    $stale = @(Get-CsManagementStoreReplicationStatus | Where-Object { $_.UpToDate -eq $false })
+    foreach ($replica in $stale) {
+        $name = [string](Get-OutputProperty -InputObject $replica -Cmdlet 'Get-CsManagementStoreReplicationStatus' -Name @('ReplicaFqdn', 'Fqdn'))
+        Add-Finding -Check 'Health' -Item ('CMS replica ' + $name) -Expected 'UpToDate' -Found ('not up to date, last update created ' + [string]$replica.LastUpdateCreation)
+    }
 }
 
 function Remove-ExpiredSet {
@@ -563,6 +1180,7 @@ function Remove-ExpiredSet {
         return 0
     }
     $cutoff = [DateTime]::UtcNow.AddDays(-$RetentionDays)
+    $future = [DateTime]::UtcNow.AddDays($FutureSetDays)
     $sets = @(Get-ChildItem -LiteralPath $PoolFolder -Force |
         Where-Object { $_.PSIsContainer -and $_.Name -cmatch $SetNameRegex } |
         Sort-Object -Property Name -Descending)
@@ -580,7 +1198,14 @@ function Remove-ExpiredSet {
             Write-BackupLog -Message ('Prune: left reparse point alone (not counted, not removed): ' + $set.FullName)
             continue
         }
-        $isComplete = Test-Path -LiteralPath (Join-SetPath -Base $set.FullName -Relative $CompleteName) -PathType Leaf
+        # A clock that ran ahead left a set dated in the future: it would stay "newest", hold a
+        # KeepLast place for ever and be picked for a restore. Reported, never counted, kept.
+        if ($when -gt $future) {
+            Add-RunWarning -Message ('Set dated in the future (a clock ran ahead?), not counted towards KeepLast and not removed: ' + $set.FullName)
+            continue
+        }
+        $marker = Join-SetPath -Base $set.FullName -Relative $CompleteName
+        $isComplete = Test-Path -LiteralPath $marker -PathType Leaf
         if (-not $RequireMarker) {
             $isComplete = $true
         }
@@ -595,6 +1220,11 @@ function Remove-ExpiredSet {
             continue
         }
         if ($PSCmdlet.ShouldProcess($set.FullName, 'Remove expired backup set')) {
+            # The marker goes first: a set whose deletion stops half-way is no longer COMPLETE.
+            if (Test-Path -LiteralPath $marker -PathType Leaf) {
+                [System.IO.File]::SetAttributes($marker, [System.IO.FileAttributes]::Normal)
+                [System.IO.File]::Delete($marker)
+            }
             # robocopy /COPY:DAT keeps the read-only attribute of file store files, and
             # Directory.Delete refuses read-only files: clear it first, on the set's own files
             # only (the walk never enters a reparse point).
@@ -619,6 +1249,10 @@ function Write-RunEvent {
     param([int]$EventId, [string]$EntryType, [string]$Message)
     if (-not $PSCmdlet.ShouldProcess('Application event log', 'Write event ' + $EventId)) {
         return
+    }
+    # The event log refuses messages of about 31,000 characters and more: keep the start.
+    if ($Message.Length -gt 30000) {
+        $Message = $Message.Substring(0, 30000) + [Environment]::NewLine + '(cut; the whole summary is in the log)'
     }
     try {
         if (-not [System.Diagnostics.EventLog]::SourceExists($EventSource)) {
@@ -852,17 +1486,30 @@ if ($RegisterTask -or $UnregisterTask) {
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
-$exitCode = 2
+$exitCode = $ExitFatal
 $fatal = $null
 $mutex = $null
 $ownsMutex = $false
 try {
-    # -BackupRoot and -CopyTo can be changed on the command line. Only absolute paths: .NET
-    # methods would resolve a relative one against the process folder (System32 under Task
-    # Scheduler), not against the PowerShell location, and the set would land elsewhere.
+    # From powershell.exe -File (the scheduled task) a list arrives as one string: accept
+    # comma-separated names and paths. A topology default is used as it is (a path may hold a
+    # comma).
+    if ($PSBoundParameters.ContainsKey('CopyTo')) {
+        $CopyTo = ConvertTo-ParameterList -Value $CopyTo
+    }
     if ($null -eq $CopyTo) {
         $CopyTo = @()
     }
+    $Skip = ConvertTo-ParameterList -Value $Skip
+    $stepNames = @($StepTable | ForEach-Object { $_.Name })
+    foreach ($name in $Skip) {
+        if ($stepNames -notcontains $name) {
+            throw ('-Skip: no step named ' + $name + ' (the steps: ' + ($stepNames -join ', ') + ')')
+        }
+    }
+    # -BackupRoot and -CopyTo can be changed on the command line. Only absolute paths: .NET
+    # methods would resolve a relative one against the process folder (System32 under Task
+    # Scheduler), not against the PowerShell location, and the set would land elsewhere.
     foreach ($location in @($BackupRoot) + $CopyTo) {
         if (-not (Test-FolderPath -Path $location)) {
             throw ('Not an absolute folder path (D:\Folder or \\server\share\folder, no trailing \, no . or ..): ' + $location)
@@ -870,6 +1517,15 @@ try {
     }
     if ($CopyTo -contains $BackupRoot) {
         throw ('A CopyTo location is the BackupRoot itself: ' + $BackupRoot)
+    }
+    # The SQL staging folder must not overlap a set location: Prune would take staging folders
+    # for sets (or the other way round) and WITH INIT would overwrite files of a set.
+    if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {
+        foreach ($location in @($BackupRoot) + $CopyTo) {
+            if (Test-FolderOverlap -First $SqlBackupPath -Second $location) {
+                throw ('The SQL backup path ' + $SqlBackupPath + ' overlaps the backup location ' + $location + ': give the SQL backups a folder of their own')
+            }
+        }
     }
 
     # The Management Shell module of the product, or the other name as a fallback.
@@ -885,18 +1541,39 @@ try {
         }
     }
 
-    # One run at a time per pool on this computer.
-    $mutex = New-Object System.Threading.Mutex -ArgumentList $false, ('Global\abc-failover-backup-' + $PoolId)
-    try {
-        $ownsMutex = $mutex.WaitOne(0)
+    # -WhatIf writes nothing and takes no lock.
+    if (-not $WhatIfPreference) {
+        # One run at a time per pool on this computer. A mutex created by another account (a run
+        # as SYSTEM) refuses access: that run is in progress too.
+        try {
+            $mutex = New-Object System.Threading.Mutex -ArgumentList $false, ('Global\abc-failover-backup-' + $PoolId)
+        }
+        catch {
+            if (Test-ExceptionType -Exception $_.Exception -TypeName 'System.UnauthorizedAccessException') {
+                throw 'Another backup run of this pool is in progress (its lock belongs to another account).'
+            }
+            throw
+        }
+        try {
+            $ownsMutex = $mutex.WaitOne(0)
+        }
+        catch [System.Threading.AbandonedMutexException] {
+            $ownsMutex = $true
+            Write-Warning -Message 'A previous run ended without releasing its lock.'
+        }
+        if (-not $ownsMutex) {
+            throw 'Another backup run of this pool is in progress.'
+        }
+        # One run at a time per pool across computers: a lock file in each folder it writes.
+        foreach ($folder in (Get-PoolFolderList)) {
+            Lock-PoolFolder -Folder $folder
+        }
+        Test-RunAsAccount
     }
-    catch [System.Threading.AbandonedMutexException] {
-        $ownsMutex = $true
-        Write-Warning -Message 'A previous run ended without releasing its lock.'
-    }
-    if (-not $ownsMutex) {
-        throw 'Another backup run of this pool is in progress.'
-    }
+
+    # Preflight: the previous complete set, and room for one more like it.
+    $script:PreviousSet = Find-PreviousSet
+    Test-FreeSpace
 
     # A new set folder, named by the UTC start time, never reused.
     $poolFolder = Join-SetPath -Base $BackupRoot -Relative $PoolId
@@ -910,6 +1587,7 @@ try {
         Initialize-Folder -Path $setPath
         $script:SetPath = $setPath
         $script:LogPath = Join-SetPath -Base $setPath -Relative $LogName
+        Start-BackupLog
         Write-BackupLog -Message ('Backup set ' + $setPath + ' of pool ' + $PoolFqdn + ' (' + $ProductName + ')')
     }
 
@@ -930,6 +1608,10 @@ try {
         $rgsService = 'service:ApplicationServer:' + $PoolFqdn
         Export-CsRgsConfiguration -Source $rgsService -FileName (Resolve-SetFile -Relative $RgsZip)
         Get-CsRgsConfiguration -Identity $rgsService | Export-Clixml -LiteralPath (Resolve-SetFile -Relative $RgsSettingsXml) -Depth 5
+        # Counts for the plausibility check against the previous set.
+        Set-ItemCount -Name 'Response Group workflows' -Count (@(Get-CsRgsWorkflow -Identity $rgsService).Count)
+        Set-ItemCount -Name 'Response Group queues' -Count (@(Get-CsRgsQueue -Identity $rgsService).Count)
+        Set-ItemCount -Name 'Response Group agent groups' -Count (@(Get-CsRgsAgentGroup -Identity $rgsService).Count)
         $index = 0
         foreach ($source in $RgsAudioSources) {
             $index++
@@ -943,7 +1625,9 @@ try {
         Copy-AppServerFolder -Relative 'AppServerFiles\RGS\AS' -Destination (Join-SetPath -Base $script:SetPath -Relative $AnnouncementAudioDir)
         $announcements = @(Get-CsAnnouncement -Identity ('service:ApplicationServer:' + $PoolFqdn))
         Export-InventoryCsv -InputObject $announcements -Relative $AnnouncementsCsv
-        $ranges = @(Get-CsUnassignedNumber | Where-Object { Test-PoolServiceReference -Reference $_.AnnouncementService })
+        # No reference shows the property that holds a range's Announcement service (the
+        # parameter is -AnnouncementService): read it tolerantly.
+        $ranges = @(Get-CsUnassignedNumber | Where-Object { Test-PoolServiceReference -Reference (Get-OutputProperty -InputObject $_ -Cmdlet 'Get-CsUnassignedNumber' -Name @('AnnouncementService', 'AnnouncementServiceId')) })
         Export-InventoryCsv -InputObject $ranges -Relative $UnassignedNumbersCsv
     }
 
@@ -990,6 +1674,7 @@ try {
         Export-InventoryCsv -InputObject @(Get-CsService -PstnGateway) -Relative $PstnGatewaysCsv
         Export-InventoryCsv -InputObject @(Get-CsService -MediationServer) -Relative $MediationServersCsv
         Export-InventoryCsv -InputObject @(Get-CsService -EdgeServer) -Relative $EdgeServersCsv
+        Save-TopologyXml -Relative $TopologyXml
     }
 
     # Step: copy-only SQL Server backups with checksums (B6, B10), each verified, written by the
@@ -1008,14 +1693,40 @@ try {
                 $editions[$db.Target] = (@($edition | Where-Object { $_ -match '^[0-9]+$' }) -join '')
             }
             $options = ' WITH COPY_ONLY, CHECKSUM, INIT'
-            if ($editions[$db.Target] -ne '4') {
-                $options += ', COMPRESSION'
-            }
             $disk = ConvertTo-SqlString -Text (Join-SetPath -Base $stage -Relative $db.BakFile)
-            $null = Invoke-SqlcmdQuery -Target $db.Target -Query ('BACKUP DATABASE ' + (ConvertTo-SqlIdentifier -Name $db.Name) + ' TO DISK = ' + $disk + $options + ';')
+            $backup = 'BACKUP DATABASE ' + (ConvertTo-SqlIdentifier -Name $db.Name) + ' TO DISK = ' + $disk + $options
+            if ($editions[$db.Target] -eq '4') {
+                $null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ';')
+            }
+            else {
+                try {
+                    $null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ', COMPRESSION;')
+                }
+                catch {
+                    # Error 1844: this edition cannot compress backups (not only Express).
+                    if ($_.Exception.Message -notmatch '\bMsg 1844\b') {
+                        throw
+                    }
+                    Write-BackupLog -Message ('No backup compression on ' + $db.Target + ' (error 1844): again without it')
+                    $null = Invoke-SqlcmdQuery -Target $db.Target -Query ($backup + ';')
+                }
+            }
             $null = Invoke-SqlcmdQuery -Target $db.Target -Query ('RESTORE VERIFYONLY FROM DISK = ' + $disk + ' WITH CHECKSUM;')
         }
         Copy-BackupFolder -Source $stage -Destination (Join-SetPath -Base $script:SetPath -Relative $DatabasesDir)
+    }
+
+    # Step: drift, pairing health and plausibility. A check that cannot run is a warning too.
+    Invoke-BackupStep -Name 'Checks' -Action {
+        foreach ($check in @('Test-TopologyDrift', 'Test-PairingHealth', 'Test-SetPlausibility')) {
+            try {
+                & $check
+            }
+            catch {
+                Add-RunWarning -Message ($check + ' could not run: ' + $_.Exception.Message)
+            }
+        }
+        [string]$script:Drift.Count + ' drift, ' + [string]$script:Health.Count + ' health, ' + [string]$script:Plausibility.Count + ' plausibility findings'
     }
 
     # Step: SHA256SUMS over every file of the set (except the log, which keeps growing, and the
@@ -1035,13 +1746,21 @@ try {
             [void]$lines.Append($hash + '  ' + $slashed + $LF)
             $files += [pscustomobject]@{ Path = $slashed; Bytes = (Get-Item -LiteralPath $full -Force).Length; Sha256 = $hash }
         }
+        # The shapes of Counts, Drift, Health, Plausibility and Warnings: the comment help.
+        $counts = @($script:Counts.Keys | Sort-Object | ForEach-Object { [pscustomobject]@{ Name = $_; Count = $script:Counts[$_] } })
         $manifest = [pscustomobject]@{
-            Pool    = $PoolFqdn
-            PoolId  = $PoolId
-            Product = $ProductName
-            Set     = $script:SetName
-            Steps   = @($script:Results | Where-Object { $_.Name -ne 'Manifest' })
-            Files   = $files
+            Pool         = $PoolFqdn
+            PoolId       = $PoolId
+            Product      = $ProductName
+            Set          = $script:SetName
+            Computer     = [Environment]::MachineName
+            Steps        = @($script:Results | Where-Object { $_.Name -ne 'Manifest' })
+            Counts       = $counts
+            Drift        = @($script:Drift)
+            Health       = @($script:Health)
+            Plausibility = @($script:Plausibility)
+            Warnings     = @($script:Warnings)
+            Files        = $files
         }
         Write-Utf8File -Path (Resolve-SetFile -Relative $ManifestName) -Text ($manifest | ConvertTo-Json -Depth 6)
         $manifestHash = Get-FileSha256 -Path (Join-SetPath -Base $script:SetPath -Relative $ManifestName)
@@ -1062,10 +1781,13 @@ try {
             $copy = [pscustomobject]@{ Location = $location; Path = $destination; Verified = $false; Message = '' }
             [void]$script:CopyResults.Add($copy)
             try {
-                Copy-BackupFolder -Source $script:SetPath -Destination $destination -ExcludeFile @($LogName, $CompleteName)
+                # The set's own log and marker by full path: /XF with a bare name would also
+                # leave out a backup.log or COMPLETE file in any subfolder of the set.
+                Copy-BackupFolder -Source $script:SetPath -Destination $destination -ExcludeFile @((Join-SetPath -Base $script:SetPath -Relative $LogName), (Join-SetPath -Base $script:SetPath -Relative $CompleteName))
                 $bad = 0
                 foreach ($entry in $script:Sums) {
                     $copied = Join-SetPath -Base $destination -Relative $entry.Path.Replace('/', '\')
+                    Assert-PathLength -Path $copied
                     if (-not (Test-Path -LiteralPath $copied -PathType Leaf) -or (Get-FileSha256 -Path $copied) -ne $entry.Sha256) {
                         $bad++
                         Write-BackupLog -Message ('Copy mismatch: ' + $copied)
@@ -1119,26 +1841,36 @@ try {
 
     Write-Progress -Activity $Activity -Completed
 
-    # 0 only for a complete set and no failed step: a Prune that fails after the COMPLETE
-    # marker must still show, or old sets pile up unnoticed.
+    # 0 only for a complete set, no failed step and no warning: a Prune that fails after the
+    # COMPLETE marker must still show, or old sets pile up unnoticed. 3: complete, but the
+    # topology file is stale (drift). 4: complete, with other warnings.
     $failedSteps = @($script:Results | Where-Object { $_.Status -eq 'Failed' })
     if ($WhatIfPreference) {
-        $exitCode = 0
+        $exitCode = $ExitSuccess
+    }
+    elseif ($script:SetComplete -and $failedSteps.Count -eq 0 -and $script:Warnings.Count -eq 0) {
+        $exitCode = $ExitSuccess
+    }
+    elseif ($script:SetComplete -and $failedSteps.Count -eq 0 -and $script:Drift.Count -gt 0) {
+        $exitCode = $ExitDrift
     }
     elseif ($script:SetComplete -and $failedSteps.Count -eq 0) {
-        $exitCode = 0
+        $exitCode = $ExitWarnings
     }
     else {
-        $exitCode = 1
+        $exitCode = $ExitPartial
     }
-    Write-BackupLog -Message ('Finished: ' + $failedSteps.Count + ' failed steps, exit code ' + $exitCode)
+    Write-BackupLog -Message ('Finished: ' + $failedSteps.Count + ' failed steps, ' + $script:Warnings.Count + ' warnings, exit code ' + $exitCode)
 }
 catch {
     $fatal = $_.Exception.Message
-    $exitCode = 2
+    $exitCode = $ExitFatal
     Write-BackupLog -Message ('FATAL: ' + $fatal)
 }
 finally {
+    foreach ($lock in $script:Locks) {
+        $lock.Close()
+    }
     if ($ownsMutex) {
         $mutex.ReleaseMutex()
     }
@@ -1147,27 +1879,41 @@ finally {
     }
 }
 
-# Summary on the console and in the Application event log.
+# Summary on the console and in the Application event log: the steps, the findings of the
+# Checks step (drift, health, plausibility) and every other warning.
 # -Wrap and a fixed width: under Task Scheduler the host width would cut the failure messages
 # (with "...") out of the table, and so out of the event.
 $summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
-Write-Output $summary
-# The warnings of the run (a mail that could not be sent among them) go into the event too.
-$warningText = ''
-if ($script:Warnings.Count -gt 0) {
-    $warningText = [Environment]::NewLine + 'Warnings:' + [Environment]::NewLine + ($script:Warnings -join [Environment]::NewLine)
+$findings = @($script:Drift) + @($script:Health) + @($script:Plausibility)
+if ($findings.Count -gt 0) {
+    $summary += ($findings | Format-Table -Property Check, Item, Expected, Found -AutoSize -Wrap | Out-String -Width 200)
 }
-$summary = $summary + $warningText
-if ($exitCode -eq 0) {
+$others = @($script:Warnings | Where-Object { $_ -notmatch '^(?:Drift|Health|Plausibility): ' })
+if ($others.Count -gt 0) {
+    $summary += 'Warnings:' + [Environment]::NewLine + (($others | ForEach-Object { '  ' + $_ }) -join [Environment]::NewLine) + [Environment]::NewLine
+}
+if ($script:LogFailed) {
+    # The log file could not be written: the event keeps the end of the log instead.
+    $tail = @($script:LogLines | Select-Object -Last 40)
+    $summary += 'The log file could not be written; its last lines:' + [Environment]::NewLine + ($tail -join [Environment]::NewLine) + [Environment]::NewLine
+}
+Write-Output $summary
+if ($exitCode -eq $ExitSuccess) {
     Write-RunEvent -EventId $EventIdSuccess -EntryType Information -Message ('Backup of pool ' + $PoolFqdn + ' complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
-elseif ($exitCode -eq 1 -and $script:SetComplete) {
+elseif ($exitCode -eq $ExitDrift) {
+    Write-RunEvent -EventId $EventIdDrift -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' complete, but the topology file is stale (drift): update it and render the script again. ' + $script:SetPath + [Environment]::NewLine + $summary)
+}
+elseif ($exitCode -eq $ExitWarnings) {
+    Write-RunEvent -EventId $EventIdWarnings -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' complete, with warnings: ' + $script:SetPath + [Environment]::NewLine + $summary)
+}
+elseif ($exitCode -eq $ExitPartial -and $script:SetComplete) {
     Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' complete, but a later step failed: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
-elseif ($exitCode -eq 1) {
+elseif ($exitCode -eq $ExitPartial) {
     Write-RunEvent -EventId $EventIdPartial -EntryType Warning -Message ('Backup of pool ' + $PoolFqdn + ' not complete: ' + $script:SetPath + [Environment]::NewLine + $summary)
 }
 else {
-    Write-RunEvent -EventId $EventIdFatal -EntryType Error -Message ('Backup of pool ' + $PoolFqdn + ' could not run: ' + $fatal + $warningText)
+    Write-RunEvent -EventId $EventIdFatal -EntryType Error -Message ('Backup of pool ' + $PoolFqdn + ' could not run: ' + $fatal + [Environment]::NewLine + $summary)
 }
 exit $exitCode
