@@ -5,51 +5,8 @@
 mod common;
 
 use abc_failover::load::Loaded;
-use tree_sitter::Node;
 
-/// One command of a PowerShell block: where it starts, its name, parameters and text.
-#[derive(Debug)]
-struct Cmd {
-    at: usize,
-    name: String,
-    params: Vec<String>,
-    text: String,
-}
-
-fn node_text<'s>(n: Node, src: &'s str) -> &'s str {
-    &src[n.byte_range()]
-}
-
-fn commands(src: &str) -> Vec<Cmd> {
-    let tree = common::parse_ps(src);
-    let mut out = Vec::new();
-    common::walk(tree.root_node(), &mut |node| {
-        if node.kind() != "command" {
-            return;
-        }
-        let Some(name) = node.child_by_field_name("command_name") else {
-            return;
-        };
-        let mut params = Vec::new();
-        if let Some(elements) = node.child_by_field_name("command_elements") {
-            let mut cursor = elements.walk();
-            for child in elements.children(&mut cursor) {
-                if child.kind() == "command_parameter" {
-                    let p = node_text(child, src);
-                    params.push(p.trim_start_matches('-').trim_end_matches(':').to_string());
-                }
-            }
-        }
-        out.push(Cmd {
-            at: node.start_byte(),
-            name: node_text(name, src).to_string(),
-            params,
-            text: node_text(node, src).to_string(),
-        });
-    });
-    out.sort_by_key(|c| c.at);
-    out
-}
+use common::cmdlets::{command_list as commands, node_text, Command as Cmd};
 
 /// Start offsets of the `throw` statements of a block.
 fn throws(src: &str) -> Vec<usize> {

@@ -80,31 +80,7 @@ fn node_text<'a>(n: Node, src: &'a str) -> &'a str {
     n.utf8_text(src.as_bytes()).expect("UTF-8")
 }
 
-/// Every `command` node: its name and its `-Parameter`s, in order.
-fn commands(src: &str) -> Vec<(String, Vec<String>, usize)> {
-    let tree = common::parse_ps(src);
-    let mut out = Vec::new();
-    common::walk(tree.root_node(), &mut |node| {
-        if node.kind() != "command" {
-            return;
-        }
-        let Some(name) = node.child_by_field_name("command_name") else {
-            return;
-        };
-        let mut params = Vec::new();
-        if let Some(elements) = node.child_by_field_name("command_elements") {
-            let mut cursor = elements.walk();
-            for child in elements.children(&mut cursor) {
-                if child.kind() == "command_parameter" {
-                    let p = node_text(child, src);
-                    params.push(p.trim_start_matches('-').trim_end_matches(':').to_string());
-                }
-            }
-        }
-        out.push((node_text(name, src).to_string(), params, node.start_byte()));
-    });
-    out
-}
+use common::cmdlets::commands;
 
 /// Decode a PowerShell single-quoted literal (the escape function's output) back to its value.
 fn unquote(lit: &str) -> String {
@@ -389,7 +365,7 @@ fn no_password_shaped_parameter_exists() {
             assert_eq!(args[4], "$null", "{what}: password argument of {c}");
             assert_eq!(args[2], "6", "{what}: TASK_CREATE_OR_UPDATE in {c}");
         }
-        for (name, params, _) in commands(&src) {
+        for (name, params) in commands(&src) {
             for p in params {
                 let p = p.to_ascii_lowercase();
                 assert!(
@@ -667,9 +643,9 @@ fn the_mail_is_sent_after_the_run_never_under_whatif_and_inside_its_own_try() {
             assert!(!c.contains("throw"), "{what}: {c}");
         }
         // Its parameters: no attachment, plain text, stop on SMTP errors so the catch sees them.
-        let (_, params, _) = commands(&src)
+        let (_, params) = commands(&src)
             .into_iter()
-            .find(|(n, _, _)| n == "Send-MailMessage")
+            .find(|(n, _)| n == "Send-MailMessage")
             .expect("send");
         assert_eq!(
             params,
@@ -904,7 +880,7 @@ fn api_uses(src: &str) -> BTreeSet<String> {
             uses.insert(what.to_string());
         }
     }
-    for (name, params, _) in commands(&text) {
+    for (name, params) in commands(&text) {
         if name == "Send-MailMessage" {
             uses.insert(name.clone());
             for p in params {

@@ -11,9 +11,18 @@ pub fn node_text<'a>(node: Node, src: &'a str) -> &'a str {
     node.utf8_text(src.as_bytes()).expect("UTF-8 node text")
 }
 
-/// Every `command` node: its name and the `command_parameter`s written directly on it (without
-/// the leading `-` or a trailing `:`), in order.
-pub fn commands(src: &str) -> Vec<(String, Vec<String>)> {
+/// One command of a PowerShell text: where it starts, its name, the `command_parameter`s
+/// written directly on it (without the leading `-` or a trailing `:`), and its whole text.
+#[derive(Debug)]
+pub struct Command {
+    pub at: usize,
+    pub name: String,
+    pub params: Vec<String>,
+    pub text: String,
+}
+
+/// Every `command` node, in source order.
+pub fn command_list(src: &str) -> Vec<Command> {
     let tree = super::parse_ps(src);
     let mut out = Vec::new();
     super::walk(tree.root_node(), &mut |node| {
@@ -23,7 +32,6 @@ pub fn commands(src: &str) -> Vec<(String, Vec<String>)> {
         let Some(name) = node.child_by_field_name("command_name") else {
             return;
         };
-        let name = node_text(name, src).to_string();
         let mut params = Vec::new();
         if let Some(elements) = node.child_by_field_name("command_elements") {
             let mut cursor = elements.walk();
@@ -34,9 +42,23 @@ pub fn commands(src: &str) -> Vec<(String, Vec<String>)> {
                 }
             }
         }
-        out.push((name, params));
+        out.push(Command {
+            at: node.start_byte(),
+            name: node_text(name, src).to_string(),
+            params,
+            text: node_text(node, src).to_string(),
+        });
     });
+    out.sort_by_key(|c| c.at);
     out
+}
+
+/// Every command's name and parameters, in source order.
+pub fn commands(src: &str) -> Vec<(String, Vec<String>)> {
+    command_list(src)
+        .into_iter()
+        .map(|c| (c.name, c.params))
+        .collect()
 }
 
 pub fn is_cs_cmdlet(name: &str) -> bool {
