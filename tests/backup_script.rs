@@ -1090,6 +1090,44 @@ fn hazard_4_lock_files_across_front_ends() {
             "$lock.Close()",
         ],
     );
+    // The finally block never throws: an error there (a lock on a dropped share, a mutex that
+    // cannot be released) would cost the summary, the event and the exit code.
+    let fin = &main[main.rfind("finally {").expect("finally")..];
+    in_order(
+        fin,
+        &[
+            "foreach ($lock in $script:Locks) {",
+            "try {",
+            "$lock.Close()",
+            "catch {",
+            "Write-Warning",
+            "try {",
+            "$mutex.ReleaseMutex()",
+            "$mutex.Close()",
+            "catch {",
+            "Write-Warning",
+        ],
+    );
+    // A folder that cannot be created (share down, disk full) is named as such, not blamed on
+    // another run holding the lock; a CopyTo given twice would lock itself out.
+    in_order(
+        lock,
+        &[
+            "Initialize-Folder -Path $Folder",
+            "throw ('Cannot create or reach the folder ' + $Folder",
+            "New-Object System.IO.FileStream",
+            "another backup run of this pool",
+        ],
+    );
+    in_order(
+        main,
+        &[
+            "foreach ($location in $CopyTo) {",
+            "if ($seen.ContainsKey($location)) {",
+            "throw ('A CopyTo location is given twice: ' + $location)",
+            "foreach ($folder in (Get-PoolFolderList)) {",
+        ],
+    );
 }
 
 /// Item 5: a set dated more than a day ahead is reported and never takes a KeepLast place,
@@ -1364,6 +1402,19 @@ fn findings_reach_manifest_summary_and_event() {
     let xml = function_body(&src, "Get-TopologyService");
     assert!(xml.contains("[System.Xml.DtdProcessing]::Prohibit"));
     assert!(xml.contains("$settings.XmlResolver = $null"));
+    // The age of the last sync is extra: a value that is no date must not cost the finding.
+    let status = function_body(&src, "Test-BackupServiceStatus");
+    in_order(
+        status,
+        &[
+            "if ($null -ne $last) {",
+            "try {",
+            "$when = [DateTime]$last",
+            "catch {",
+            "$age = ', last successful sync ' + [string]$last",
+            "Add-Finding -Check 'Health'",
+        ],
+    );
     let health = function_body(&src, "Test-PairingHealth");
     assert!(health.contains("foreach ($fqdn in @($PoolFqdn, $BackupPoolFqdn)) {"));
     assert!(health.contains("Get-CsManagementStoreReplicationStatus"));

@@ -478,8 +478,14 @@ function Lock-PoolFolder {
     # ends, so a leftover file is never stale. Creating it also proves write access.
     param([string]$Folder)
     $path = Join-SetPath -Base $Folder -Relative $LockName
+    # A share that is down or a disk that is full fails here: say so, not "another run".
     try {
         Initialize-Folder -Path $Folder
+    }
+    catch {
+        throw ('Cannot create or reach the folder ' + $Folder + ' as ' + [Environment]::UserDomainName + '\' + [Environment]::UserName + ': ' + $_.Exception.Message)
+    }
+    try {
         $stream = New-Object System.IO.FileStream -ArgumentList $path, ([System.IO.FileMode]::OpenOrCreate), ([System.IO.FileAccess]::ReadWrite), ([System.IO.FileShare]::None)
     }
     catch {
@@ -1087,8 +1093,15 @@ function Test-BackupServiceStatus {
         $age = ''
         $last = Get-OutputProperty -InputObject $module -Cmdlet 'Get-CsBackupServiceStatus' -Name @('LastSuccessfulExportTime', 'LastExportTime', 'LastSuccessfulSyncTime') -Optional
         if ($null -ne $last) {
-            $when = [DateTime]$last
-            $age = ', last successful sync ' + [Math]::Round(([DateTime]::UtcNow - $when.ToUniversalTime()).TotalHours, 1) + ' hours ago'
+            # A value that is no date (or text in another culture) must not cost this finding
+            # and those of the other modules: shown as it is.
+            try {
+                $when = [DateTime]$last
+                $age = ', last successful sync ' + [Math]::Round(([DateTime]::UtcNow - $when.ToUniversalTime()).TotalHours, 1) + ' hours ago'
+            }
+            catch {
+                $age = ', last successful sync ' + [string]$last
+            }
         }
         Add-Finding -Check 'Health' -Item ('Backup Service of ' + $Fqdn + ', ' + $name) -Expected 'export FinalState or SteadyState, import NormalState' -Found ('export ' + $export + ', import ' + $import + $age)
     }
@@ -1471,6 +1484,15 @@ try {
     if ($CopyTo -contains $BackupRoot) {
         throw ('A CopyTo location is the BackupRoot itself: ' + $BackupRoot)
     }
+    # A location given twice would meet its own lock file (a sharing violation) and stop the run
+    # as if another run held it.
+    $seen = @{}
+    foreach ($location in $CopyTo) {
+        if ($seen.ContainsKey($location)) {
+            throw ('A CopyTo location is given twice: ' + $location)
+        }
+        $seen[$location] = $true
+    }
     # The SQL staging folder must not overlap a set location: Prune would take staging folders
     # for sets (or the other way round) and WITH INIT would overwrite files of a set.
     if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {
@@ -1782,14 +1804,26 @@ catch {
     Write-BackupLog -Message ('FATAL: ' + $fatal)
 }
 finally {
+    # Never throws: an error here would cost the summary, the event and the exit code (Windows
+    # drops the locks when the process ends anyway).
     foreach ($lock in $script:Locks) {
-        $lock.Close()
+        try {
+            $lock.Close()
+        }
+        catch {
+            Write-Warning -Message ('Could not close a lock file: ' + $_.Exception.Message)
+        }
     }
-    if ($ownsMutex) {
-        $mutex.ReleaseMutex()
+    try {
+        if ($ownsMutex) {
+            $mutex.ReleaseMutex()
+        }
+        if ($null -ne $mutex) {
+            $mutex.Close()
+        }
     }
-    if ($null -ne $mutex) {
-        $mutex.Close()
+    catch {
+        Write-Warning -Message ('Could not release the run lock: ' + $_.Exception.Message)
     }
 }
 
