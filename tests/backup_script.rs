@@ -1435,6 +1435,29 @@ fn preflight_free_space_and_topology_xml() {
     let free = function_body(&src, "Test-FreeSpace");
     assert!(free.contains("if ($free -lt $need) {"));
     assert!(free.contains("throw ('Not enough free space on '"));
+    // Measured on the pool folder (behind a DFS link when there is one), not the share root.
+    in_order(
+        free,
+        &[
+            "$folder = Join-SetPath -Base $location -Relative $PoolId",
+            "$free = Get-FreeBytes -Path $folder",
+        ],
+    );
+    // A UNC path: GetDiskFreeSpaceEx on the folder itself (with the trailing backslash it
+    // needs) before the FileSystemObject, which only reads \\server\share.
+    let bytes = function_body(&src, "Get-FreeBytes");
+    in_order(
+        bytes,
+        &[
+            "if ($null -eq ('AbcFailover.FreeSpace' -as [type])) {",
+            "Add-Type -Namespace 'AbcFailover' -Name 'FreeSpace'",
+            "[AbcFailover.FreeSpace]::GetDiskFreeSpaceEx($Path + '\\', [ref]$available",
+            "return [int64]$available",
+            "catch {",
+            "Write-BackupLog",
+            "New-Object -ComObject Scripting.FileSystemObject",
+        ],
+    );
     assert!(src.contains("$TopologyXml = 'Inventory\\Topology.xml'"));
     let inventory = &src[src
         .find("Invoke-BackupStep -Name 'Inventory'")

@@ -528,11 +528,29 @@ function Test-RunAsAccount {
 
 function Get-FreeBytes {
     # Free bytes for the run-as account on the volume of a folder, or $null when it cannot be
-    # read: DriveInfo for a drive letter, the FileSystemObject for a UNC share.
+    # read: DriveInfo for a drive letter; for a UNC path GetDiskFreeSpaceEx on the folder itself,
+    # which follows a DFS link to its target (the FileSystemObject reads \\server\share only: on
+    # a DFS namespace, the namespace server's own disk), the FileSystemObject when that fails.
     param([string]$Path)
     try {
         if ($Path -match '^[A-Za-z]:') {
             return [int64](New-Object System.IO.DriveInfo -ArgumentList $Path.Substring(0, 1)).AvailableFreeSpace
+        }
+        try {
+            if ($null -eq ('AbcFailover.FreeSpace' -as [type])) {
+                Add-Type -Namespace 'AbcFailover' -Name 'FreeSpace' -MemberDefinition '[System.Runtime.InteropServices.DllImport("kernel32.dll", CharSet = System.Runtime.InteropServices.CharSet.Unicode, SetLastError = true)] public static extern bool GetDiskFreeSpaceEx(string directoryName, out ulong freeBytesAvailable, out ulong totalBytes, out ulong totalFreeBytes);'
+            }
+            [uint64]$available = 0
+            [uint64]$total = 0
+            [uint64]$totalFree = 0
+            # A UNC directory name needs the trailing backslash.
+            if ([AbcFailover.FreeSpace]::GetDiskFreeSpaceEx($Path + '\', [ref]$available, [ref]$total, [ref]$totalFree)) {
+                return [int64]$available
+            }
+            Write-BackupLog -Message ('GetDiskFreeSpaceEx failed on ' + $Path + ' (Win32 error ' + [System.Runtime.InteropServices.Marshal]::GetLastWin32Error() + '), trying the share')
+        }
+        catch {
+            Write-BackupLog -Message ('GetDiskFreeSpaceEx not available for ' + $Path + ', trying the share: ' + $_.Exception.Message)
         }
         $fso = New-Object -ComObject Scripting.FileSystemObject
         return [int64]$fso.GetDrive($fso.GetDriveName($Path)).AvailableSpace
@@ -552,7 +570,13 @@ function Test-FreeSpace {
     }
     $need = [int64]($script:PreviousSet.Bytes * $FreeSpaceFactor)
     foreach ($location in @($BackupRoot) + $CopyTo) {
-        $free = Get-FreeBytes -Path $location
+        # The pool folder exists once its lock is taken (not under -WhatIf): on a DFS namespace
+        # it may sit behind a link that the location itself is not.
+        $folder = Join-SetPath -Base $location -Relative $PoolId
+        if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
+            $folder = $location
+        }
+        $free = Get-FreeBytes -Path $folder
         if ($null -eq $free) {
             continue
         }
