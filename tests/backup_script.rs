@@ -1078,6 +1078,11 @@ fn hazard_4_lock_files_across_front_ends() {
     let folders = function_body(&src, "Get-PoolFolderList");
     assert!(folders.contains("foreach ($location in @($BackupRoot) + $CopyTo) {"));
     assert!(folders.contains("Join-SetPath -Base $SqlBackupPath -Relative $PoolId"));
+    // -Skip Databases must get the rest of a backup while the SQL backup share is down.
+    assert!(
+        folders.contains("-and $Skip -notcontains 'Databases') {"),
+        "{folders}"
+    );
     let main = main_block(&src);
     in_order(
         main,

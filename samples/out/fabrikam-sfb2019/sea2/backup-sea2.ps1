@@ -455,12 +455,13 @@ function Test-ExceptionType {
 
 function Get-PoolFolderList {
     # Every <location>\<pool id> folder this run writes: BackupRoot, each CopyTo and, with
-    # databases, the SQL staging folder.
+    # databases, the SQL staging folder, unless -Skip Databases (the way to get the rest of a
+    # backup while the SQL backup share is down).
     $folders = @()
     foreach ($location in @($BackupRoot) + $CopyTo) {
         $folders += Join-SetPath -Base $location -Relative $PoolId
     }
-    if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {
+    if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath -and $Skip -notcontains 'Databases') {
         $folders += Join-SetPath -Base $SqlBackupPath -Relative $PoolId
     }
     return $folders
