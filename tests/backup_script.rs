@@ -1078,6 +1078,11 @@ fn hazard_4_lock_files_across_front_ends() {
     let folders = function_body(&src, "Get-PoolFolderList");
     assert!(folders.contains("foreach ($location in @($BackupRoot) + $CopyTo) {"));
     assert!(folders.contains("Join-SetPath -Base $SqlBackupPath -Relative $PoolId"));
+    // -Skip Databases must get the rest of a backup while the SQL backup share is down.
+    assert!(
+        folders.contains("-and $Skip -notcontains 'Databases') {"),
+        "{folders}"
+    );
     let main = main_block(&src);
     in_order(
         main,
@@ -1088,6 +1093,44 @@ fn hazard_4_lock_files_across_front_ends() {
             "finally {",
             "foreach ($lock in $script:Locks) {",
             "$lock.Close()",
+        ],
+    );
+    // The finally block never throws: an error there (a lock on a dropped share, a mutex that
+    // cannot be released) would cost the summary, the event and the exit code.
+    let fin = &main[main.rfind("finally {").expect("finally")..];
+    in_order(
+        fin,
+        &[
+            "foreach ($lock in $script:Locks) {",
+            "try {",
+            "$lock.Close()",
+            "catch {",
+            "Write-Warning",
+            "try {",
+            "$mutex.ReleaseMutex()",
+            "$mutex.Close()",
+            "catch {",
+            "Write-Warning",
+        ],
+    );
+    // A folder that cannot be created (share down, disk full) is named as such, not blamed on
+    // another run holding the lock; a CopyTo given twice would lock itself out.
+    in_order(
+        lock,
+        &[
+            "Initialize-Folder -Path $Folder",
+            "throw ('Cannot create or reach the folder ' + $Folder",
+            "New-Object System.IO.FileStream",
+            "another backup run of this pool",
+        ],
+    );
+    in_order(
+        main,
+        &[
+            "foreach ($location in $CopyTo) {",
+            "if ($seen.ContainsKey($location)) {",
+            "throw ('A CopyTo location is given twice: ' + $location)",
+            "foreach ($folder in (Get-PoolFolderList)) {",
         ],
     );
 }
@@ -1364,6 +1407,19 @@ fn findings_reach_manifest_summary_and_event() {
     let xml = function_body(&src, "Get-TopologyService");
     assert!(xml.contains("[System.Xml.DtdProcessing]::Prohibit"));
     assert!(xml.contains("$settings.XmlResolver = $null"));
+    // The age of the last sync is extra: a value that is no date must not cost the finding.
+    let status = function_body(&src, "Test-BackupServiceStatus");
+    in_order(
+        status,
+        &[
+            "if ($null -ne $last) {",
+            "try {",
+            "$when = [DateTime]$last",
+            "catch {",
+            "$age = ', last successful sync ' + [string]$last",
+            "Add-Finding -Check 'Health'",
+        ],
+    );
     let health = function_body(&src, "Test-PairingHealth");
     assert!(health.contains("foreach ($fqdn in @($PoolFqdn, $BackupPoolFqdn)) {"));
     assert!(health.contains("Get-CsManagementStoreReplicationStatus"));
@@ -1384,6 +1440,29 @@ fn preflight_free_space_and_topology_xml() {
     let free = function_body(&src, "Test-FreeSpace");
     assert!(free.contains("if ($free -lt $need) {"));
     assert!(free.contains("throw ('Not enough free space on '"));
+    // Measured on the pool folder (behind a DFS link when there is one), not the share root.
+    in_order(
+        free,
+        &[
+            "$folder = Join-SetPath -Base $location -Relative $PoolId",
+            "$free = Get-FreeBytes -Path $folder",
+        ],
+    );
+    // A UNC path: GetDiskFreeSpaceEx on the folder itself (with the trailing backslash it
+    // needs) before the FileSystemObject, which only reads \\server\share.
+    let bytes = function_body(&src, "Get-FreeBytes");
+    in_order(
+        bytes,
+        &[
+            "if ($null -eq ('AbcFailover.FreeSpace' -as [type])) {",
+            "Add-Type -Namespace 'AbcFailover' -Name 'FreeSpace'",
+            "[AbcFailover.FreeSpace]::GetDiskFreeSpaceEx($Path + '\\', [ref]$available",
+            "return [int64]$available",
+            "catch {",
+            "Write-BackupLog",
+            "New-Object -ComObject Scripting.FileSystemObject",
+        ],
+    );
     assert!(src.contains("$TopologyXml = 'Inventory\\Topology.xml'"));
     let inventory = &src[src
         .find("Invoke-BackupStep -Name 'Inventory'")

@@ -467,12 +467,13 @@ function Test-ExceptionType {
 
 function Get-PoolFolderList {
     # Every <location>\<pool id> folder this run writes: BackupRoot, each CopyTo and, with
-    # databases, the SQL staging folder.
+    # databases, the SQL staging folder, unless -Skip Databases (the way to get the rest of a
+    # backup while the SQL backup share is down).
     $folders = @()
     foreach ($location in @($BackupRoot) + $CopyTo) {
         $folders += Join-SetPath -Base $location -Relative $PoolId
     }
-    if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {
+    if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath -and $Skip -notcontains 'Databases') {
         $folders += Join-SetPath -Base $SqlBackupPath -Relative $PoolId
     }
     return $folders
@@ -485,8 +486,14 @@ function Lock-PoolFolder {
     # ends, so a leftover file is never stale. Creating it also proves write access.
     param([string]$Folder)
     $path = Join-SetPath -Base $Folder -Relative $LockName
+    # A share that is down or a disk that is full fails here: say so, not "another run".
     try {
         Initialize-Folder -Path $Folder
+    }
+    catch {
+        throw ('Cannot create or reach the folder ' + $Folder + ' as ' + [Environment]::UserDomainName + '\' + [Environment]::UserName + ': ' + $_.Exception.Message)
+    }
+    try {
         $stream = New-Object System.IO.FileStream -ArgumentList $path, ([System.IO.FileMode]::OpenOrCreate), ([System.IO.FileAccess]::ReadWrite), ([System.IO.FileShare]::None)
     }
     catch {
@@ -522,11 +529,29 @@ function Test-RunAsAccount {
 
 function Get-FreeBytes {
     # Free bytes for the run-as account on the volume of a folder, or $null when it cannot be
-    # read: DriveInfo for a drive letter, the FileSystemObject for a UNC share.
+    # read: DriveInfo for a drive letter; for a UNC path GetDiskFreeSpaceEx on the folder itself,
+    # which follows a DFS link to its target (the FileSystemObject reads \\server\share only: on
+    # a DFS namespace, the namespace server's own disk), the FileSystemObject when that fails.
     param([string]$Path)
     try {
         if ($Path -match '^[A-Za-z]:') {
             return [int64](New-Object System.IO.DriveInfo -ArgumentList $Path.Substring(0, 1)).AvailableFreeSpace
+        }
+        try {
+            if ($null -eq ('AbcFailover.FreeSpace' -as [type])) {
+                Add-Type -Namespace 'AbcFailover' -Name 'FreeSpace' -MemberDefinition '[System.Runtime.InteropServices.DllImport("kernel32.dll", CharSet = System.Runtime.InteropServices.CharSet.Unicode, SetLastError = true)] public static extern bool GetDiskFreeSpaceEx(string directoryName, out ulong freeBytesAvailable, out ulong totalBytes, out ulong totalFreeBytes);'
+            }
+            [uint64]$available = 0
+            [uint64]$total = 0
+            [uint64]$totalFree = 0
+            # A UNC directory name needs the trailing backslash.
+            if ([AbcFailover.FreeSpace]::GetDiskFreeSpaceEx($Path + '\', [ref]$available, [ref]$total, [ref]$totalFree)) {
+                return [int64]$available
+            }
+            Write-BackupLog -Message ('GetDiskFreeSpaceEx failed on ' + $Path + ' (Win32 error ' + [System.Runtime.InteropServices.Marshal]::GetLastWin32Error() + '), trying the share')
+        }
+        catch {
+            Write-BackupLog -Message ('GetDiskFreeSpaceEx not available for ' + $Path + ', trying the share: ' + $_.Exception.Message)
         }
         $fso = New-Object -ComObject Scripting.FileSystemObject
         return [int64]$fso.GetDrive($fso.GetDriveName($Path)).AvailableSpace
@@ -546,7 +571,13 @@ function Test-FreeSpace {
     }
     $need = [int64]($script:PreviousSet.Bytes * $FreeSpaceFactor)
     foreach ($location in @($BackupRoot) + $CopyTo) {
-        $free = Get-FreeBytes -Path $location
+        # The pool folder exists once its lock is taken (not under -WhatIf): on a DFS namespace
+        # it may sit behind a link that the location itself is not.
+        $folder = Join-SetPath -Base $location -Relative $PoolId
+        if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
+            $folder = $location
+        }
+        $free = Get-FreeBytes -Path $folder
         if ($null -eq $free) {
             continue
         }
@@ -1134,8 +1165,15 @@ function Test-BackupServiceStatus {
         $age = ''
         $last = Get-OutputProperty -InputObject $module -Cmdlet 'Get-CsBackupServiceStatus' -Name @('LastSuccessfulExportTime', 'LastExportTime', 'LastSuccessfulSyncTime') -Optional
         if ($null -ne $last) {
-            $when = [DateTime]$last
-            $age = ', last successful sync ' + [Math]::Round(([DateTime]::UtcNow - $when.ToUniversalTime()).TotalHours, 1) + ' hours ago'
+            # A value that is no date (or text in another culture) must not cost this finding
+            # and those of the other modules: shown as it is.
+            try {
+                $when = [DateTime]$last
+                $age = ', last successful sync ' + [Math]::Round(([DateTime]::UtcNow - $when.ToUniversalTime()).TotalHours, 1) + ' hours ago'
+            }
+            catch {
+                $age = ', last successful sync ' + [string]$last
+            }
         }
         Add-Finding -Check 'Health' -Item ('Backup Service of ' + $Fqdn + ', ' + $name) -Expected 'export FinalState or SteadyState, import NormalState' -Found ('export ' + $export + ', import ' + $import + $age)
     }
@@ -1518,6 +1556,15 @@ try {
     if ($CopyTo -contains $BackupRoot) {
         throw ('A CopyTo location is the BackupRoot itself: ' + $BackupRoot)
     }
+    # A location given twice would meet its own lock file (a sharing violation) and stop the run
+    # as if another run held it.
+    $seen = @{}
+    foreach ($location in $CopyTo) {
+        if ($seen.ContainsKey($location)) {
+            throw ('A CopyTo location is given twice: ' + $location)
+        }
+        $seen[$location] = $true
+    }
     # The SQL staging folder must not overlap a set location: Prune would take staging folders
     # for sets (or the other way round) and WITH INIT would overwrite files of a set.
     if ($Databases.Count -gt 0 -and $null -ne $SqlBackupPath) {
@@ -1868,14 +1915,26 @@ catch {
     Write-BackupLog -Message ('FATAL: ' + $fatal)
 }
 finally {
+    # Never throws: an error here would cost the summary, the event and the exit code (Windows
+    # drops the locks when the process ends anyway).
     foreach ($lock in $script:Locks) {
-        $lock.Close()
+        try {
+            $lock.Close()
+        }
+        catch {
+            Write-Warning -Message ('Could not close a lock file: ' + $_.Exception.Message)
+        }
     }
-    if ($ownsMutex) {
-        $mutex.ReleaseMutex()
+    try {
+        if ($ownsMutex) {
+            $mutex.ReleaseMutex()
+        }
+        if ($null -ne $mutex) {
+            $mutex.Close()
+        }
     }
-    if ($null -ne $mutex) {
-        $mutex.Close()
+    catch {
+        Write-Warning -Message ('Could not release the run lock: ' + $_.Exception.Message)
     }
 }
 
