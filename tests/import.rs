@@ -371,20 +371,26 @@ fn compare_finds_a_changed_share_a_missing_pool_and_a_new_pool() {
     );
 }
 
-#[test]
-fn compare_reports_every_key_the_document_knows() {
-    // Start from the imported Contoso file, filled, then change one value per key.
-    let (dir, out) = import("published-contoso.xml");
-    assert_eq!(out.status.code(), Some(0));
-    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
-    let filled = written
+/// The file imported from published-contoso.xml with its FILL-IN values given (backup root, SQL
+/// backup path, the two pools' partners), so that it validates.
+fn filled_contoso(written: &str) -> String {
+    written
         .replace("root: FILL-IN", r"root: 'D:\AbcBackup'")
         .replace(
             "sql_backup_path: FILL-IN",
             r"sql_backup_path: '\\s.contoso.com\b'",
         )
         .replacen("fqdn: FILL-IN", "fqdn: se01.contoso.com", 1)
-        .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1);
+        .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1)
+}
+
+#[test]
+fn compare_reports_every_key_the_document_knows() {
+    // Start from the imported Contoso file, filled, then change one value per key.
+    let (dir, out) = import("published-contoso.xml");
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    let filled = filled_contoso(&written);
     let compare = |text: &str| {
         std::fs::write(dir.path().join("c.yaml"), text).unwrap();
         let doc = fixtures().join("published-contoso.xml");
@@ -767,15 +773,8 @@ fn compare_shows_an_empty_side_as_none() {
     let (dir, out) = import("published-contoso.xml");
     assert_eq!(out.status.code(), Some(0));
     let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
-    let filled = written
-        .replace("root: FILL-IN", r"root: 'D:\AbcBackup'")
-        .replace(
-            "sql_backup_path: FILL-IN",
-            r"sql_backup_path: '\\s.contoso.com\b'",
-        )
-        .replacen("fqdn: FILL-IN", "fqdn: se01.contoso.com", 1)
-        .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1)
-        .replacen("    edge_pools:\n      - edge01.contoso.com\n", "", 1);
+    let filled =
+        filled_contoso(&written).replacen("    edge_pools:\n      - edge01.contoso.com\n", "", 1);
     std::fs::write(dir.path().join("c.yaml"), filled).unwrap();
     let doc = fixtures().join("published-contoso.xml");
     let out = run(
