@@ -32,7 +32,7 @@ fn product_commands(src: &str) -> BTreeSet<String> {
     commands(src)
         .into_iter()
         .map(|(name, _)| name)
-        .filter(|n| common::is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
+        .filter(|n| common::cmdlets::is_cs_cmdlet(n) || n.eq_ignore_ascii_case("sqlcmd.exe"))
         .collect()
 }
 

@@ -64,7 +64,7 @@ fn first_cs_command(n: Node, src: &str) -> Option<String> {
     }
     if n.kind() == "command" {
         if let Some(name) = n.child_by_field_name("command_name") {
-            if common::is_cs_cmdlet(text(name, src)) {
+            if common::cmdlets::is_cs_cmdlet(text(name, src)) {
                 return Some(text(name, src).to_string());
             }
         }
@@ -120,7 +120,7 @@ impl Flow<'_> {
                 let filter = ["Where-Object", "Sort-Object", "Select-Object"]
                     .iter()
                     .any(|f| f.eq_ignore_ascii_case(name));
-                if !(common::is_cs_cmdlet(name) || filter) {
+                if !(common::cmdlets::is_cs_cmdlet(name) || filter) {
                     return None;
                 }
                 return first_cs_command(n, self.src).or_else(|| {
@@ -199,7 +199,7 @@ impl Flow<'_> {
                             .child_by_field_name("command_name")
                             .map(|n| text(n, self.src))
                             .unwrap_or("");
-                        !common::is_cs_cmdlet(name)
+                        !common::cmdlets::is_cs_cmdlet(name)
                             && !["Where-Object", "Sort-Object", "Select-Object"]
                                 .iter()
                                 .any(|f| f.eq_ignore_ascii_case(name))

@@ -797,44 +797,7 @@ fn checks_never_print_ok_on_an_empty_answer() {
 // ---------------------------------------------------------------------------------------------
 // Every cmdlet and parameter of the runbook is in tests/cmdlets.tsv for the product.
 
-/// tests/cmdlets.tsv: (cmdlet, parameter) lower-cased to versions; parameter `*` is the cmdlet.
-fn cmdlet_table() -> std::collections::BTreeMap<(String, String), Vec<String>> {
-    let text = std::fs::read_to_string(common::root().join("tests/cmdlets.tsv")).expect("tsv");
-    let mut t = std::collections::BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 3, "bad row {line:?}");
-        let key = (f[0].to_ascii_lowercase(), f[1].to_ascii_lowercase());
-        let versions = f[2].split(',').map(String::from).collect();
-        assert!(t.insert(key, versions).is_none(), "duplicate row {line:?}");
-    }
-    t
-}
-
-fn is_cs_cmdlet(name: &str) -> bool {
-    name.split_once('-').is_some_and(|(verb, noun)| {
-        !verb.is_empty()
-            && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
-}
-
-/// PowerShell's common parameters, which every cmdlet takes (about_CommonParameters).
-const COMMON: &[&str] = &[
-    "erroraction",
-    "errorvariable",
-    "verbose",
-    "debug",
-    "warningaction",
-    "warningvariable",
-    "outvariable",
-    "outbuffer",
-];
+use common::cmdlets::{cmdlet_table, is_common_parameter, is_cs_cmdlet};
 
 /// Unknown (cmdlet, parameter) pairs of a runbook for product key `v` (L13, S15, S19).
 fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
@@ -848,20 +811,20 @@ fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
             }
             let cmd = c.name.to_ascii_lowercase();
             match table.get(&(cmd.clone(), "*".into())) {
-                Some(vs) if vs.iter().any(|x| x == v) => {}
+                Some(vs) if vs.contains(v) => {}
                 _ => {
                     bad.push(format!("{}\t*\t(line {line})", c.name));
                     continue;
                 }
             }
             for p in &c.params {
-                let p = p.to_ascii_lowercase();
-                if COMMON.contains(&p.as_str()) {
+                if is_common_parameter(p) {
                     continue;
                 }
+                let p = p.to_ascii_lowercase();
                 checked += 1;
                 match table.get(&(cmd.clone(), p.clone())) {
-                    Some(vs) if vs.iter().any(|x| x == v) => {}
+                    Some(vs) if vs.contains(v) => {}
                     _ => bad.push(format!("{}\t{p}\t(line {line})", c.name)),
                 }
             }

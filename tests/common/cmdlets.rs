@@ -109,6 +109,11 @@ const COMMON_PARAMETERS: [&str; 8] = [
     "OutBuffer",
 ];
 
+/// Whether `p` (without `-`) is one of PowerShell's common parameters.
+pub fn is_common_parameter(p: &str) -> bool {
+    COMMON_PARAMETERS.iter().any(|c| c.eq_ignore_ascii_case(p))
+}
+
 /// Check every Lync/SfB cmdlet of `src` and each parameter written on it against the table for
 /// `product`; the number of parameters checked.
 pub fn check_parameters(what: &str, product: Product, src: &str) -> usize {
@@ -125,7 +130,7 @@ pub fn check_parameters(what: &str, product: Product, src: &str) -> usize {
             .unwrap_or_else(|| panic!("{what}: {name} is not in tests/cmdlets.tsv"));
         assert!(exists.contains(v), "{what}: {name} does not exist in {v}");
         for p in &params {
-            if COMMON_PARAMETERS.iter().any(|c| c.eq_ignore_ascii_case(p)) {
+            if is_common_parameter(p) {
                 continue;
             }
             let versions = table

@@ -157,14 +157,3 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
-
-/// A Lync/SfB cmdlet name: `Verb-CsNoun`.
-pub fn is_cs_cmdlet(name: &str) -> bool {
-    name.split_once('-').is_some_and(|(verb, noun)| {
-        !verb.is_empty()
-            && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
-    })
-}
