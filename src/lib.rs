@@ -1,6 +1,7 @@
 //! abc-failover: from a topology of Lync Server 2013 / Skype for Business Server pools to the
 //! backup script and the ABC failover restore checklist of each pool.
 
+pub mod blocks;
 pub mod cli;
 pub mod de;
 pub mod diagnostic;

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::blocks::{run_whole, stop_on_missing};
 use crate::escape::{comment_text, md_code, md_text, ps_literal};
 use crate::load::Loaded;
-use crate::plan::{pool_plan, MissingValue, PoolPlan, BACKUP_STEPS};
+use crate::plan::{pool_plan, PoolPlan, BACKUP_STEPS};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -280,6 +281,7 @@ impl Renderer {
             out.insert(script_path, finish_ps1(&script));
             let checklist = self.render(CHECKLIST_TEMPLATE, &plan)?;
             let checklist = stop_on_missing(&checklist, &plan.runbook.missing_values.missing);
+            let checklist = run_whole(&checklist);
             let checklist = finish_md(&checklist);
             out.insert(page_path, crate::html::page(&plan.id, &checklist));
             out.insert(checklist_path, checklist);
@@ -318,53 +320,6 @@ pub fn finish_ps1(text: &str) -> Vec<u8> {
         s.push_str("\r\n");
     }
     s.into_bytes()
-}
-
-/// Every ```` ```powershell ```` block of a rendered checklist that holds a placeholder (as the
-/// single-quoted literal the templates print) gets a first line that throws, naming the
-/// placeholders and the `--set` options that fill them: a block never runs with a placeholder.
-pub fn stop_on_missing(md: &str, missing: &[MissingValue]) -> String {
-    if missing.is_empty() {
-        return md.to_string();
-    }
-    let lines: Vec<&str> = md.split('\n').collect();
-    let mut out = String::with_capacity(md.len() + 256);
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        out.push_str(line);
-        out.push('\n');
-        i += 1;
-        if line.trim_start() != "```powershell" {
-            continue;
-        }
-        let indent = &line[..line.len() - line.trim_start().len()];
-        let end = (i..lines.len())
-            .find(|&j| lines[j].trim_start() == "```")
-            .unwrap_or(lines.len());
-        let body = lines[i..end].join("\n");
-        let needed: Vec<&MissingValue> = missing
-            .iter()
-            .filter(|m| body.contains(&ps_literal(&m.placeholder)))
-            .collect();
-        if needed.is_empty() {
-            continue;
-        }
-        let sets: Vec<String> = needed
-            .iter()
-            .map(|m| format!("--set {}=<value>", m.set_path))
-            .collect();
-        let message = format!(
-            "This block needs values the topology lacks. Render the runbook again with {} (see Values still missing).",
-            sets.join(" ")
-        );
-        out.push_str(indent);
-        out.push_str("throw ");
-        out.push_str(&ps_literal(&message));
-        out.push('\n');
-    }
-    out.pop();
-    out
 }
 
 /// `.md`: UTF-8 without BOM, LF, final newline.
@@ -466,23 +421,5 @@ mod tests {
             ) && err.contains("did you mean checklist/steps/14-call-park.md.tera?"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn blocks_with_a_placeholder_throw_first_and_others_are_untouched() {
-        let missing = vec![MissingValue {
-            placeholder: "MISSING-x".into(),
-            what: "x",
-            set_path: "pools.p.x".into(),
-            key: "x",
-            example: "v",
-        }];
-        let md = "a\n  ```powershell\n  $X = 'MISSING-x'\n  ```\n```powershell\n$Y = 'MISSING-xy'\n```\n";
-        let out = stop_on_missing(md, &missing);
-        assert_eq!(
-            out,
-            "a\n  ```powershell\n  throw 'This block needs values the topology lacks. Render the runbook again with --set pools.p.x=<value> (see Values still missing).'\n  $X = 'MISSING-x'\n  ```\n```powershell\n$Y = 'MISSING-xy'\n```\n"
-        );
-        assert_eq!(stop_on_missing(md, &[]), md);
     }
 }

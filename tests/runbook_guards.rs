@@ -529,14 +529,14 @@ fn assert_guarded_skip(text: &str) -> usize {
 
 #[test]
 fn the_guard_checker_catches_an_unguarded_block() {
-    let md = "```powershell\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\n```\n";
+    let md = "```powershell\n. {\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\n}\n```\n";
     let clean = with_param("Install-CsDatabase", "Clean");
     let r = std::panic::catch_unwind(|| assert_guarded("bad", md, &clean, &named("Read-Host")));
     assert!(r.is_err(), "guard after the command must fail");
-    let md = "```powershell\n$T = Read-Host -Prompt 'x'\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n```\n";
+    let md = "```powershell\n. {\n$T = Read-Host -Prompt 'x'\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n}\n```\n";
     let r = std::panic::catch_unwind(|| assert_guarded("bad", md, &clean, &named("Read-Host")));
     assert!(r.is_err(), "a guard without a throw must fail");
-    let md = "```powershell\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n```\n";
+    let md = "```powershell\n. {\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n}\n```\n";
     assert_eq!(assert_guarded("ok", md, &clean, &named("Read-Host")), 1);
 }
 
@@ -869,10 +869,10 @@ fn every_runbook_cmdlet_and_parameter_is_in_the_table() {
 
 #[test]
 fn the_table_check_refuses_an_unknown_parameter() {
-    let md = "```powershell\nMove-CsUser -Identity $U -Target $T -NoSuchSwitch\n```\n";
+    let md = "```powershell\n. {\nMove-CsUser -Identity $U -Target $T -NoSuchSwitch\n}\n```\n";
     let (bad, _) = unknown_parameters(md, "L13");
     assert_eq!(bad.len(), 1, "{bad:?}");
-    let md = "```powershell\nGet-CsCallParkOrbit -Type GroupPickup\n```\n";
+    let md = "```powershell\n. {\nGet-CsCallParkOrbit -Type GroupPickup\n}\n```\n";
     assert_eq!(unknown_parameters(md, "L13").0.len(), 1);
     assert!(unknown_parameters(md, "S15").0.is_empty());
 }
@@ -1081,4 +1081,51 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
         "After step 15 (optional)"
     )
     .contains("Not needed for this pool"));
+}
+
+/// Every block of every sample runbook is one statement, the dot-sourced script block `. { … }`
+/// (so a console that runs each complete line as it arrives still gets the block whole), with
+/// the block's commands inside it and a clean parse.
+#[test]
+fn every_block_runs_whole_as_one_dot_sourced_script_block() {
+    let mut checked = 0;
+    for path in common::samples() {
+        let loaded = common::load_path(&path);
+        let artifacts = common::render(&loaded);
+        for (name, bytes) in &artifacts {
+            if !name.ends_with(".md") {
+                continue;
+            }
+            let md = common::text(bytes);
+            for (line, block) in common::wrapped_powershell_blocks(&md) {
+                let at = format!("{name}:{line}");
+                assert_eq!(
+                    common::syntax_problems(&block),
+                    Vec::<String>::new(),
+                    "{at}"
+                );
+                let tree = common::parse_ps(&block);
+                let mut statements = Vec::new();
+                common::walk(tree.root_node(), &mut |n| {
+                    if n.kind() == "statement_list"
+                        && n.parent().is_some_and(|p| p.kind() == "program")
+                    {
+                        let mut c = n.walk();
+                        statements = n.named_children(&mut c).collect();
+                    }
+                });
+                assert_eq!(statements.len(), 1, "{at}: not one statement:\n{block}");
+                let only = node_text(statements[0], &block);
+                assert!(
+                    only.starts_with(". {") && only.trim_end().ends_with('}'),
+                    "{at}: {only}"
+                );
+                let inner = commands(&block);
+                assert!(inner.len() > 1, "{at}: no command inside the wrapper");
+                assert!(inner[1..].iter().all(|c| c.at > statements[0].start_byte()));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "only {checked} blocks");
 }

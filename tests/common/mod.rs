@@ -113,8 +113,9 @@ pub fn walk<'t>(node: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
     }
 }
 
-/// The ```powershell blocks of a Markdown text, with the line each starts on (1-based).
-pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
+/// The ```powershell blocks of a Markdown text, as written (with the `. {` and `}` lines every
+/// block is wrapped in), with the line each starts on (1-based).
+pub fn wrapped_powershell_blocks(md: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
     for (i, line) in md.lines().enumerate() {
@@ -130,6 +131,29 @@ pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
     }
     assert!(current.is_none(), "unclosed ```powershell block");
     out
+}
+
+/// The body of every ```powershell block of a Markdown text, inside the `. {` ... `}` wrapper
+/// (which it asserts), with the line the body starts on (1-based).
+pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
+    wrapped_powershell_blocks(md)
+        .into_iter()
+        .map(|(line, block)| {
+            let lines: Vec<&str> = block.lines().collect();
+            assert!(
+                lines.len() >= 2
+                    && lines[0].trim() == ". {"
+                    && lines[lines.len() - 1].trim() == "}",
+                "block at line {line} is not wrapped in . {{ }}:\n{block}"
+            );
+            let mut body = String::new();
+            for l in &lines[1..lines.len() - 1] {
+                body.push_str(l);
+                body.push('\n');
+            }
+            (line + 1, body)
+        })
+        .collect()
 }
 
 /// Every file under `dir` (relative path with `/`) with its bytes. Panics when `dir` is not a
