@@ -342,7 +342,7 @@ fn the_checker_catches_unlisted_reads() {
         ("$r = @(Get-CsPool -Identity $x)\n$r[0].Fqdn\n", "Fqdn"),
         ("$r = @(Get-CsPool | Where-Object { $true })\nforeach ($p in $r) { $p.Site }\n", "Site"),
         ("(Get-CsTopology -AsXml).InnerText\n", "InnerText"),
-        ("$Now = $null\ntry {\n    $Now = @(Get-CsService -CentralManagement -ErrorAction Stop)\n} catch {\n}\nif ($null -eq $Now) {\n} else {\n    if (@($Now | Where-Object { $_.PoolFqdn -eq $PoolA }).Count -gt 0) { 'a' }\n}\n", "PoolFqdn"),
+        ("$Now = $null\ntry {\n    $Now = @(Get-CsService -CentralManagement -ErrorAction Stop)\n} catch {\n}\nif ($null -eq $Now) {\n} else {\n    if (@($Now | Where-Object { $_.Active -eq $PoolA }).Count -gt 0) { 'a' }\n}\n", "Active"),
         ("function F {\n    $s = Get-CsService -Registrar\n    $s.Version\n}\n", "Version"),
         ("$o = @(@(Get-CsCallParkOrbit) + @(Get-CsCallParkOrbit -Type GroupPickup) | Where-Object {\n    $_.NumberRangeStart\n})\n", "NumberRangeStart"),
     ];
@@ -365,31 +365,11 @@ fn the_checker_catches_unlisted_reads() {
     }
 }
 
-/// The runbook's blocks: reads that no source confirms yet, listed here as known debt (the
-/// runbook has no tolerant helper; issue #10 leaves them for its area). A new unconfirmed read
-/// fails this test.
-const RUNBOOK_UNCONFIRMED: &[(&str, &str)] = &[
-    ("Get-CsService", "Active"),
-    ("Get-CsService", "PoolFqdn"),
-    // Added by the issue #9 runbook blocks (merged from main), not yet sourced here.
-    ("Get-CsAnnouncement", "AudioFilePrompt"),
-    ("Get-CsAnnouncement", "Language"),
-    ("Get-CsAnnouncement", "TargetUri"),
-    ("Get-CsAnnouncement", "TextToSpeechPrompt"),
-    ("Get-CsCallParkOrbit", "Identity"),
-    ("Get-CsSipDomain", "Identity"),
-    ("Get-CsTrunk", "Identity"),
-    ("Get-CsUnassignedNumber", "AnnouncementName"),
-    ("Get-CsUnassignedNumber", "Identity"),
-];
-
+/// The runbook's blocks read only sourced properties of a cmdlet's output; the others go through
+/// the blocks' own tolerant `Read-Property` (templates/checklist/shared/read-property.md.tera).
 #[test]
-fn runbook_blocks_read_no_new_unconfirmed_property() {
+fn runbook_blocks_read_no_unconfirmed_property() {
     let t = table();
-    let known: BTreeSet<(String, String)> = RUNBOOK_UNCONFIRMED
-        .iter()
-        .map(|(c, p)| (c.to_ascii_lowercase(), p.to_ascii_lowercase()))
-        .collect();
     let mut blocks = 0;
     let mut missing = BTreeSet::new();
     for (what, md) in all_scripts().iter().filter(|(w, _)| w.ends_with(".md")) {
@@ -397,7 +377,7 @@ fn runbook_blocks_read_no_new_unconfirmed_property() {
             blocks += 1;
             for (c, p, l) in output_reads(&block) {
                 let key = (c.to_ascii_lowercase(), p.to_ascii_lowercase());
-                if !(t.contains_key(&key) || known.contains(&key)) {
+                if !t.contains_key(&key) {
                     missing.insert(format!("{what}:{}: {c} .{p}", line + l - 1));
                 }
             }

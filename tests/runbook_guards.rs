@@ -357,9 +357,52 @@ fn step_29_moves_back_without_force_once_the_appliance_runs() {
                 assert!(!c.params.iter().any(|p| p == "Force"), "{what}: {}", c.text);
             }
         }
-        assert!(s29.contains("confirm the contact list"), "{what}");
+        assert_counts_contacts(&what, s29);
     }
     assert!(checked >= 4);
+}
+
+/// Some block of `text` defines Get-ContactCount, exports one user with `-UserFilter`, counts
+/// the contacts before and after (two calls, the second after the export), throws after the
+/// counts when they differ, and ends with an OK line. Returns how many blocks do so.
+fn assert_counts_contacts(what: &str, text: &str) -> usize {
+    let mut found = 0;
+    for (_, block) in common::powershell_blocks(text) {
+        let cmds = commands(&block);
+        let counts: Vec<usize> = cmds
+            .iter()
+            .filter(|c| c.name == "Get-ContactCount")
+            .map(|c| c.at)
+            .collect();
+        let Some(export) = cmds
+            .iter()
+            .rfind(|c| c.name == "Export-CsUserData" && c.params.iter().any(|p| p == "UserFilter"))
+        else {
+            continue;
+        };
+        if counts.len() < 2 || !block.contains("function Get-ContactCount(") {
+            continue;
+        }
+        let last = *counts.last().expect("two counts");
+        assert!(
+            export.at < last,
+            "{what}: the user is counted before the export:\n{block}"
+        );
+        assert!(
+            throws(&block).iter().any(|t| *t > last),
+            "{what}: no throw after the counts:\n{block}"
+        );
+        assert!(
+            block.lines().last().unwrap_or("").trim().starts_with("'OK"),
+            "{what}: {block}"
+        );
+        found += 1;
+    }
+    assert!(
+        found > 0,
+        "{what}: no block counts a user's contacts:\n{text}"
+    );
+    found
 }
 
 #[test]
@@ -716,6 +759,7 @@ fn steps_that_can_fail_silently_print_ok_or_stop() {
         }
         let s13 = item(&md, "Step 13.");
         assert_checked(&what, s13, "Export-CsUserData");
+        assert_eq!(assert_counts_contacts(&what, s13), 1, "{what}");
         // A mistyped user gives two equally empty exports: the check first finds the user on C.
         assert!(
             s13.contains("if ([string]$User.RegistrarPool -ne $PoolC) { throw "),
@@ -799,6 +843,16 @@ fn checks_never_print_ok_on_an_empty_answer() {
 
 use common::cmdlets::{cmdlet_table, is_common_parameter, is_cs_cmdlet};
 
+/// An Exchange Unified Messaging cmdlet (`Get-UMIPGateway`, `Remove-UMIPGateway`, ...).
+fn is_exchange_um_cmdlet(name: &str) -> bool {
+    name.split_once('-').is_some_and(|(verb, noun)| {
+        verb.chars().all(|c| c.is_ascii_alphabetic())
+            && noun.len() > 2
+            && noun.starts_with("UM")
+            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
+    })
+}
+
 /// Unknown (cmdlet, parameter) pairs of a runbook for product key `v` (L13, S15, S19).
 fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
     let table = cmdlet_table();
@@ -806,12 +860,18 @@ fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
     let mut checked = 0;
     for (line, block) in common::powershell_blocks(md) {
         for c in commands(&block) {
-            if !is_cs_cmdlet(&c.name) {
+            // Exchange UM cmdlets run in the Exchange Management Shell: they are checked
+            // against Exchange 2013 and 2016 (E13, E16), whatever the Lync/SfB version.
+            let exchange = is_exchange_um_cmdlet(&c.name);
+            if !is_cs_cmdlet(&c.name) && !exchange {
                 continue;
             }
+            let versions: &[&str] = if exchange { &["E13", "E16"] } else { &[v] };
+            let has =
+                |vs: &std::collections::BTreeSet<String>| versions.iter().all(|v| vs.contains(*v));
             let cmd = c.name.to_ascii_lowercase();
             match table.get(&(cmd.clone(), "*".into())) {
-                Some(vs) if vs.contains(v) => {}
+                Some(vs) if has(vs) => {}
                 _ => {
                     bad.push(format!("{}\t*\t(line {line})", c.name));
                     continue;
@@ -824,7 +884,7 @@ fn unknown_parameters(md: &str, v: &str) -> (Vec<String>, usize) {
                 let p = p.to_ascii_lowercase();
                 checked += 1;
                 match table.get(&(cmd.clone(), p.clone())) {
-                    Some(vs) if vs.contains(v) => {}
+                    Some(vs) if has(vs) => {}
                     _ => bad.push(format!("{}\t{p}\t(line {line})", c.name)),
                 }
             }
@@ -875,6 +935,9 @@ fn the_table_check_refuses_an_unknown_parameter() {
     let md = "```powershell\n. {\nGet-CsCallParkOrbit -Type GroupPickup\n}\n```\n";
     assert_eq!(unknown_parameters(md, "L13").0.len(), 1);
     assert!(unknown_parameters(md, "S15").0.is_empty());
+    let md = "```powershell\n. {\nGet-UMIPGateway | Remove-UMIPGateway -Confirm:$false -NoSuch\nGet-UMHuntGroup\n}\n```\n";
+    let (bad, _) = unknown_parameters(md, "L13");
+    assert_eq!(bad.len(), 2, "{bad:?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1037,7 +1100,9 @@ fn the_rest_of_the_failover_comes_in_the_right_places_and_checks_itself() {
         assert_checks(what, pstn, "Get-CsTrunk", false);
         let pstn_c = item(&md, "After step 15. Re-home");
         assert!(
-            pstn_c.contains("((Test-Names $_ $PoolB) -and $OfA -contains [string]$_.Identity)"),
+            pstn_c.contains(
+                "((Test-Names $_ $PoolB) -and $OfA -contains [string](Read-Property $_ @('Identity')))"
+            ),
             "{what}"
         );
         assert!(pstn.contains("Export-Csv -LiteralPath $Saved"), "{what}");
