@@ -1399,12 +1399,33 @@ fn findings_reach_manifest_summary_and_event() {
         "-Item 'Application Server service id'",
         "-Item 'Central Management Server'",
         "-Item 'Edge pools with pool A as next hop'",
+        "-Item 'Branch appliances of pool A'",
         "-Item ($role + ' database SQL instance')",
         "-Item 'Paired backup pool (pool B)'",
     ] {
         assert!(drift.contains(item), "drift lacks {item}");
     }
+    // Branch appliances: a Registrar in a branch site (any site but CentralSite, the importer's
+    // rule) that depends on pool A's Registrar or User Services.
+    in_order(
+        drift,
+        &[
+            "$poolIds = @($mine | Where-Object { @('Registrar', 'UserServices') -contains $_.Role }",
+            "$_.Role -eq 'Registrar' -and $_.Branch -and $_.Fqdn -and $_.Fqdn -ne $PoolFqdn -and @($_.DependsOn | Where-Object { $poolIds -contains $_ }).Count -gt 0",
+            "$expectedBranches = @($BranchAppliances",
+            "-Item 'Branch appliances of pool A' -Expected ($expectedBranches -join ', ') -Found ($branches -join ', ')",
+        ],
+    );
     let xml = function_body(&src, "Get-TopologyService");
+    in_order(
+        xml,
+        &[
+            "if ($site.LocalName -ne 'CentralSite') {",
+            "$branchSites[$site.GetAttribute('SiteId')] = $true",
+            "$branch = $branchSites.ContainsKey($on.GetAttribute('SiteId'))",
+            "Branch    = $branch",
+        ],
+    );
     assert!(xml.contains("[System.Xml.DtdProcessing]::Prohibit"));
     assert!(xml.contains("$settings.XmlResolver = $null"));
     // The age of the last sync is extra: a value that is no date must not cost the finding.

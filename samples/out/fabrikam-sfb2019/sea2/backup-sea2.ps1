@@ -952,9 +952,11 @@ function Save-TopologyXml {
 
 function Get-TopologyService {
     # The services of the published topology document: id (SiteId-RoleName-Instance), role, the
-    # FQDN of the cluster it is installed on, the SQL instance name (stores only, '' for the
-    # default instance) and the ids it depends on. Elements are matched by local name: the
-    # namespaces change element by element. No DTD, no external entities.
+    # FQDN of the cluster it is installed on, whether that cluster is in a branch site, the SQL
+    # instance name (stores only, '' for the default instance) and the ids it depends on.
+    # Elements are matched by local name: the namespaces change element by element. No DTD, no
+    # external entities. A branch site is any site element under Sites other than CentralSite,
+    # the rule `abc-failover import` uses.
     param([string]$Text)
     $settings = New-Object System.Xml.XmlReaderSettings
     $settings.DtdProcessing = [System.Xml.DtdProcessing]::Prohibit
@@ -966,6 +968,12 @@ function Get-TopologyService {
     }
     finally {
         $reader.Close()
+    }
+    $branchSites = @{}
+    foreach ($site in $doc.SelectNodes('/*/*[local-name()=''Sites'']//*[@SiteId]')) {
+        if ($site.LocalName -ne 'CentralSite') {
+            $branchSites[$site.GetAttribute('SiteId')] = $true
+        }
     }
     $clusters = @{}
     foreach ($cluster in $doc.SelectNodes('//*[local-name()=''Cluster'']')) {
@@ -981,6 +989,7 @@ function Get-TopologyService {
             continue
         }
         $fqdn = ''
+        $branch = $false
         $sqlName = $null
         $on = $service.SelectSingleNode('*[local-name()=''InstalledOn'']//*[local-name()=''ClusterId'']')
         if ($null -ne $on) {
@@ -988,6 +997,7 @@ function Get-TopologyService {
             if ($clusters.ContainsKey($key)) {
                 $fqdn = $clusters[$key]
             }
+            $branch = $branchSites.ContainsKey($on.GetAttribute('SiteId'))
         }
         $sql = $service.SelectSingleNode('*[local-name()=''InstalledOn'']/*[local-name()=''SqlInstanceId'']')
         if ($null -ne $sql) {
@@ -1003,6 +1013,7 @@ function Get-TopologyService {
             Id        = $sid.GetAttribute('SiteId') + '-' + $sid.GetAttribute('RoleName') + '-' + $sid.GetAttribute('Instance')
             Role      = $sid.GetAttribute('RoleName')
             Fqdn      = $fqdn
+            Branch    = $branch
             SqlName   = $sqlName
             DependsOn = $depends
             ShareName = $(if ($null -ne $share) { $share.GetAttribute('ShareName') } else { '' })
@@ -1023,9 +1034,8 @@ function Compare-DriftValue {
 function Test-TopologyDrift {
     # The topology values this script carries against the live deployment: pool A, its file
     # store share, its Application Server service id, its pairing, where the CMS is, the Edge
-    # pools that use it as next hop and the SQL instances of the Monitoring and Archiving
-    # databases. Branch appliances are not compared: the published document does not show
-    # their registrar (topology-xml-facts.md section 5).
+    # pools that use it as next hop, the branch appliances that depend on it and the SQL
+    # instances of the Monitoring and Archiving databases.
     $text = $script:TopologyXmlText
     if ($null -eq $text) {
         $text = Get-TopologyXmlText
@@ -1071,6 +1081,13 @@ function Test-TopologyDrift {
     $edges = @($services | Where-Object { $_.Role -eq 'EdgeServer' -and @($_.DependsOn | Where-Object { $registrars -contains $_ }).Count -gt 0 } | ForEach-Object { $_.Fqdn.ToLowerInvariant() } | Sort-Object -Unique)
     $expectedEdges = @($EdgePools | ForEach-Object { $_.ToLowerInvariant() } | Sort-Object -Unique)
     Compare-DriftValue -Item 'Edge pools with pool A as next hop' -Expected ($expectedEdges -join ', ') -Found ($edges -join ', ')
+
+    # A branch appliance (Survivable Branch Appliance or Server) is a Registrar in a branch site
+    # that depends on pool A's Registrar or User Services.
+    $poolIds = @($mine | Where-Object { @('Registrar', 'UserServices') -contains $_.Role } | ForEach-Object { $_.Id })
+    $branches = @($services | Where-Object { $_.Role -eq 'Registrar' -and $_.Branch -and $_.Fqdn -and $_.Fqdn -ne $PoolFqdn -and @($_.DependsOn | Where-Object { $poolIds -contains $_ }).Count -gt 0 } | ForEach-Object { $_.Fqdn.ToLowerInvariant() } | Sort-Object -Unique)
+    $expectedBranches = @($BranchAppliances | ForEach-Object { $_.ToLowerInvariant() } | Sort-Object -Unique)
+    Compare-DriftValue -Item 'Branch appliances of pool A' -Expected ($expectedBranches -join ', ') -Found ($branches -join ', ')
 
     foreach ($role in @('Monitoring', 'Archiving')) {
         $expected = @($Databases | Where-Object { $_.Role -eq $role } | ForEach-Object { $_.Target.ToLowerInvariant() } | Sort-Object -Unique)
