@@ -70,7 +70,7 @@ fn retention_removes_only_what_every_rule_lets_go() {
             "not ($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0",
             "not $when -gt $future",
         ];
-        let delete = "[System.IO.Directory]::Delete($set.FullName, $true)";
+        let delete = "[System.IO.Directory]::Delete($tree, $true)";
         let mut expected = v(&loop_head);
         expected.extend(v(&[
             "not $isComplete -and $keptComplete -lt $KeepLast",
@@ -232,7 +232,7 @@ fn every_copy_is_verified_against_the_sums() {
         let mut bad = v(&head);
         bad.extend(v(&[
             "foreach ($entry in $script:Sums)",
-            "if -not (Test-Path -LiteralPath $copied -PathType Leaf) -or (Get-FileSha256 -Path $copied) -ne $entry.Sha256",
+            "if -not [System.IO.File]::Exists($io) -or (Get-FileSha256 -Path $copied) -ne $entry.Sha256",
         ]));
         assert_eq!(guards_of(root, &src, "$bad++"), bad, "{name}");
         let mut ok = v(&head);

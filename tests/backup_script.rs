@@ -561,7 +561,7 @@ fn robocopy_and_sql_options() {
         "'RESTORE VERIFYONLY FROM DISK = '",
         "' WITH CHECKSUM;'",
         "New-Object System.Security.Cryptography.SHA256CryptoServiceProvider",
-        "[System.IO.Directory]::Delete($set.FullName, $true)",
+        "[System.IO.Directory]::Delete($tree, $true)",
         "-NoTypeInformation -Encoding UTF8",
         "Write-EventLog",
     ] {
@@ -1027,28 +1027,75 @@ fn hazard_2_logging_never_throws() {
     }
 }
 
-/// Item 3: paths over 259 characters fail the step with the path named, never the run.
+/// Item 3: a path over 259 characters takes its `\\?\` form where .NET accepts it (probed once
+/// per run); elsewhere it fails the step with the path named, never the run.
 #[test]
 fn hazard_3_long_paths_fail_the_step() {
     let src = contoso_red();
     assert!(src.contains("$MaxPathLength = 259"));
-    let check = function_body(&src, "Assert-PathLength");
-    assert!(
-        check.contains("if ($Path.Length -gt $MaxPathLength) {"),
-        "{check}"
+    assert!(src.contains("$script:LongPathForms = $false"));
+    let io = function_body(&src, "Get-IoPath");
+    in_order(
+        io,
+        &[
+            "if ($Path.Length -le $MaxPathLength) {",
+            "return $Path",
+            "if ($script:LongPathForms) {",
+            "return Get-LongPathForm -Path $Path",
+            "throw ('Path too long",
+        ],
     );
-    assert!(check.contains("+ $Path +"), "the path is named: {check}");
+    assert!(io.contains("+ $Path +"), "the path is named: {io}");
+    let form = function_body(&src, "Get-LongPathForm");
+    in_order(
+        form,
+        &[
+            "if ($Path.StartsWith('\\\\?\\')) {",
+            "return $Path",
+            "if ($Path.StartsWith('\\\\')) {",
+            "return '\\\\?\\UNC\\' + $Path.Substring(2)",
+            "return '\\\\?\\' + $Path",
+        ],
+    );
+    // The probe: an existing folder in its \\?\ form, and a refusal means "no".
+    let probe = function_body(&src, "Test-LongPathForm");
+    in_order(
+        probe,
+        &[
+            "try {",
+            "return [System.IO.Directory]::Exists((Get-LongPathForm -Path $env:SystemRoot))",
+            "catch {",
+            "return $false",
+        ],
+    );
+    in_order(
+        main_block(&src),
+        &[
+            "$script:LongPathForms = Test-LongPathForm",
+            "$script:PreviousSet = Find-PreviousSet",
+        ],
+    );
     let walk = function_body(&src, "Get-SetFileList");
     in_order(
         walk,
         &[
+            "if ($script:LongPathForms) {",
+            "$walkRoot = Get-LongPathForm -Path $Root",
+            "$prefixLength = $walkRoot.TrimEnd('\\').Length + 1",
+            "New-Object System.IO.DirectoryInfo -ArgumentList $walkRoot",
             "$items = $folder.GetFileSystemInfos()",
             "catch [System.IO.PathTooLongException] {",
             "foreach ($item in $items) {",
-            "Assert-PathLength -Path $item.FullName",
+            "[void](Get-IoPath -Path $item.FullName)",
         ],
     );
-    assert!(function_body(&src, "Get-FileSha256").contains("Assert-PathLength -Path $Path"));
+    in_order(
+        function_body(&src, "Get-FileSha256"),
+        &[
+            "$io = Get-IoPath -Path $Path",
+            "[System.IO.File]::OpenRead($io)",
+        ],
+    );
     // The step runner's tally is inside a try: a long path fails that step only.
     let runner = function_body(&src, "Invoke-BackupStep");
     in_order(
@@ -1057,13 +1104,28 @@ fn hazard_3_long_paths_fail_the_step() {
             "$watch.Stop()",
             "try {",
             "Get-SetFileList -Root $script:SetPath",
+            "Get-IoPath -Path (Join-SetPath -Base $script:SetPath -Relative $relative)",
             "catch {",
             "$result.Status = 'Failed'",
         ],
     );
-    assert!(
-        src.contains("Assert-PathLength -Path $copied"),
-        "copy verification"
+    in_order(
+        &src,
+        &[
+            "$io = Get-IoPath -Path $copied",
+            "if (-not [System.IO.File]::Exists($io) -or (Get-FileSha256 -Path $copied) -ne $entry.Sha256) {",
+        ],
+    );
+    // Prune: the read-only attributes and the tree, in the long form where it is taken.
+    let prune = function_body(&src, "Remove-ExpiredSet");
+    in_order(
+        prune,
+        &[
+            "$file = Get-IoPath -Path (Join-SetPath -Base $set.FullName -Relative $relative)",
+            "$tree = $set.FullName",
+            "$tree = Get-LongPathForm -Path $tree",
+            "[System.IO.Directory]::Delete($tree, $true)",
+        ],
     );
 }
 
@@ -1167,7 +1229,7 @@ fn hazard_6_marker_deleted_first() {
             "$PSCmdlet.ShouldProcess($set.FullName, 'Remove expired backup set')",
             "[System.IO.File]::Delete($marker)",
             "Get-SetFileList -Root $set.FullName",
-            "[System.IO.Directory]::Delete($set.FullName, $true)",
+            "[System.IO.Directory]::Delete($tree, $true)",
         ],
     );
 }

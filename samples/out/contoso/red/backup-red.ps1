@@ -330,6 +330,9 @@ $script:KnownFiles = @{}
 $script:Sums = New-Object System.Collections.ArrayList
 $script:CopyResults = New-Object System.Collections.ArrayList
 $script:SetComplete = $false
+# Whether .NET takes \\?\ paths here (set at the start of the run): then paths longer than
+# $MaxPathLength use that form instead of failing their step.
+$script:LongPathForms = $false
 # Every warning of the run, one line of text each (drift, pairing health, plausibility, run-as
 # account, a mail that could not be sent, ...): in the log, the summary, the event, the email
 # report and manifest.json.
@@ -447,13 +450,44 @@ function Resolve-SetFile {
     return $full
 }
 
-function Assert-PathLength {
-    # Windows PowerShell on .NET before 4.6.2 throws PathTooLongException beyond 259 characters,
-    # while robocopy copies such paths happily: name the path and fail the step, not the run.
+function Get-LongPathForm {
+    # The \\?\ form of a full path (\\?\D:\..., \\?\UNC\server\share\...), which the Win32 file
+    # functions take up to 32,767 characters long.
     param([string]$Path)
-    if ($Path.Length -gt $MaxPathLength) {
-        throw ('Path too long for Windows PowerShell file operations (' + $Path.Length + ' characters, at most ' + $MaxPathLength + '): ' + $Path + ' (shorten BackupRoot, CopyTo or the source folder names)')
+    if ($Path.StartsWith('\\?\')) {
+        return $Path
     }
+    if ($Path.StartsWith('\\')) {
+        return '\\?\UNC\' + $Path.Substring(2)
+    }
+    return '\\?\' + $Path
+}
+
+function Test-LongPathForm {
+    # Whether .NET in this process takes \\?\ paths: .NET Framework 4.6.2 and later without
+    # legacy path handling do; older ones reject them (ArgumentException, which Exists turns
+    # into $false). Asked once per run, on the Windows folder, which always exists.
+    try {
+        return [System.IO.Directory]::Exists((Get-LongPathForm -Path $env:SystemRoot))
+    }
+    catch {
+        return $false
+    }
+}
+
+function Get-IoPath {
+    # The path to hand to a .NET file function: as it is up to $MaxPathLength characters;
+    # longer, its \\?\ form where .NET takes it (robocopy copies such paths happily). Where it
+    # does not (.NET before 4.6.2 throws PathTooLongException), the path is named and the
+    # caller's step fails, not the run.
+    param([string]$Path)
+    if ($Path.Length -le $MaxPathLength) {
+        return $Path
+    }
+    if ($script:LongPathForms) {
+        return Get-LongPathForm -Path $Path
+    }
+    throw ('Path too long for file operations on this .NET (' + $Path.Length + ' characters, at most ' + $MaxPathLength + ' before .NET Framework 4.6.2): ' + $Path + ' (shorten BackupRoot, CopyTo or the source folder names)')
 }
 
 function Test-FolderOverlap {
@@ -619,9 +653,9 @@ function Test-FreeSpace {
 function Get-FileSha256 {
     # Lower-case hex SHA-256 of a file (the CryptoServiceProvider works with the FIPS policy on).
     param([string]$Path)
-    Assert-PathLength -Path $Path
+    $io = Get-IoPath -Path $Path
     $sha = New-Object System.Security.Cryptography.SHA256CryptoServiceProvider
-    $stream = [System.IO.File]::OpenRead($Path)
+    $stream = [System.IO.File]::OpenRead($io)
     try {
         $bytes = $sha.ComputeHash($stream)
     }
@@ -784,13 +818,18 @@ function Test-PoolServiceReference {
 function Get-SetFileList {
     # Relative paths (with backslashes) of every file of a set folder, sorted ordinally. Walks
     # the tree itself and never enters a reparse point: Get-ChildItem -Recurse in Windows
-    # PowerShell follows junctions and symbolic links to folders. A path too long for .NET fails
-    # the caller's step with the path named.
+    # PowerShell follows junctions and symbolic links to folders. Where .NET takes \\?\ paths the
+    # walk uses that form of the root, so no path is too long; elsewhere a path too long for
+    # .NET fails the caller's step with the path named.
     param([string]$Root)
-    $prefixLength = $Root.TrimEnd('\').Length + 1
+    $walkRoot = $Root
+    if ($script:LongPathForms) {
+        $walkRoot = Get-LongPathForm -Path $Root
+    }
+    $prefixLength = $walkRoot.TrimEnd('\').Length + 1
     $names = New-Object System.Collections.ArrayList
     $pending = New-Object System.Collections.Stack
-    $pending.Push((New-Object System.IO.DirectoryInfo -ArgumentList $Root))
+    $pending.Push((New-Object System.IO.DirectoryInfo -ArgumentList $walkRoot))
     while ($pending.Count -gt 0) {
         $folder = $pending.Pop()
         try {
@@ -800,7 +839,7 @@ function Get-SetFileList {
             throw ('A path under ' + $folder.FullName + ' is longer than ' + $MaxPathLength + ' characters (shorten BackupRoot, CopyTo or the source folder names)')
         }
         foreach ($item in $items) {
-            Assert-PathLength -Path $item.FullName
+            [void](Get-IoPath -Path $item.FullName)
             if (($item.Attributes -band [System.IO.FileAttributes]::Directory) -eq 0) {
                 [void]$names.Add($item.FullName.Substring($prefixLength))
             }
@@ -878,7 +917,7 @@ function Invoke-BackupStep {
                 $script:KnownFiles[$relative] = $Name
                 if ($relative -ne $LogName) {
                     $new += $relative.Replace('\', '/')
-                    $bytes += (New-Object System.IO.FileInfo -ArgumentList (Join-SetPath -Base $script:SetPath -Relative $relative)).Length
+                    $bytes += (New-Object System.IO.FileInfo -ArgumentList (Get-IoPath -Path (Join-SetPath -Base $script:SetPath -Relative $relative))).Length
                 }
             }
         }
@@ -1312,13 +1351,17 @@ function Remove-ExpiredSet {
             # Directory.Delete refuses read-only files: clear it first, on the set's own files
             # only (the walk never enters a reparse point).
             foreach ($relative in (Get-SetFileList -Root $set.FullName)) {
-                $file = Join-SetPath -Base $set.FullName -Relative $relative
+                $file = Get-IoPath -Path (Join-SetPath -Base $set.FullName -Relative $relative)
                 $attributes = [System.IO.File]::GetAttributes($file)
                 if (($attributes -band [System.IO.FileAttributes]::ReadOnly) -ne 0) {
                     [System.IO.File]::SetAttributes($file, ($attributes -bxor [System.IO.FileAttributes]::ReadOnly))
                 }
             }
-            [System.IO.Directory]::Delete($set.FullName, $true)
+            $tree = $set.FullName
+            if ($script:LongPathForms) {
+                $tree = Get-LongPathForm -Path $tree
+            }
+            [System.IO.Directory]::Delete($tree, $true)
             Write-BackupLog -Message ('Prune: removed ' + $set.FullName)
             $removed++
         }
@@ -1793,6 +1836,9 @@ try {
         Test-RunAsAccount
     }
 
+    # Paths over $MaxPathLength characters: their \\?\ form where .NET takes it, else their step fails.
+    $script:LongPathForms = Test-LongPathForm
+
     # Preflight: the previous complete set, and room for one more like it.
     $script:PreviousSet = Find-PreviousSet
     Test-FreeSpace
@@ -1811,6 +1857,12 @@ try {
         $script:LogPath = Join-SetPath -Base $setPath -Relative $LogName
         Start-BackupLog
         Write-BackupLog -Message ('Backup set ' + $setPath + ' of pool ' + $PoolFqdn + ' (' + $ProductName + ')')
+        if ($script:LongPathForms) {
+            Write-BackupLog -Message ('Paths over ' + $MaxPathLength + ' characters are read in their \\?\ form.')
+        }
+        else {
+            Write-BackupLog -Message ('This .NET takes no \\?\ paths: a path over ' + $MaxPathLength + ' characters fails its step.')
+        }
     }
 
     # Step: Central Management store configuration (B7).
@@ -1976,7 +2028,7 @@ try {
             $slashed = $relative.Replace('\', '/')
             [void]$script:Sums.Add([pscustomobject]@{ Path = $slashed; Sha256 = $hash })
             [void]$lines.Append($hash + '  ' + $slashed + $LF)
-            $files += [pscustomobject]@{ Path = $slashed; Bytes = (Get-Item -LiteralPath $full -Force).Length; Sha256 = $hash }
+            $files += [pscustomobject]@{ Path = $slashed; Bytes = (New-Object System.IO.FileInfo -ArgumentList (Get-IoPath -Path $full)).Length; Sha256 = $hash }
         }
         # The shapes of Counts, Drift, Health, Plausibility and Warnings: the comment help.
         $counts = @($script:Counts.Keys | Sort-Object | ForEach-Object { [pscustomobject]@{ Name = $_; Count = $script:Counts[$_] } })
@@ -2019,8 +2071,8 @@ try {
                 $bad = 0
                 foreach ($entry in $script:Sums) {
                     $copied = Join-SetPath -Base $destination -Relative $entry.Path.Replace('/', '\')
-                    Assert-PathLength -Path $copied
-                    if (-not (Test-Path -LiteralPath $copied -PathType Leaf) -or (Get-FileSha256 -Path $copied) -ne $entry.Sha256) {
+                    $io = Get-IoPath -Path $copied
+                    if (-not [System.IO.File]::Exists($io) -or (Get-FileSha256 -Path $copied) -ne $entry.Sha256) {
                         $bad++
                         Write-BackupLog -Message ('Copy mismatch: ' + $copied)
                     }
