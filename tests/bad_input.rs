@@ -1767,3 +1767,42 @@ fn recipients_empty_duplicated_or_not_a_list() {
         None,
     );
 }
+
+/// Boundaries and single-sided conditions of the shared rules, one case each (cargo-mutants
+/// found no test that told `||` from `&&` or `>` from `>=` in these checks, issue #15).
+#[test]
+fn rule_boundaries_are_exact() {
+    let loads = |yaml: &str| load_bytes("t.yaml", "t.yaml", yaml.as_bytes(), &[]).is_ok();
+    // `:` in the server name alone, or in the share name alone.
+    for bad in ["'\\\\nas01:1\\DR'", "'\\\\nas01\\D:R'"] {
+        let y = base_with("'\\\\nas01.litwareinc.com\\DR\\Skype'", bad);
+        assert!(!loads(&y), "{bad} accepted");
+    }
+    // The hour alone out of range, or the minute alone.
+    for (time, ok) in [("'24:00'", false), ("'23:60'", false), ("'23:59'", true)] {
+        let y = base_with_backup(&format!("  schedule: {time}\n"));
+        assert_eq!(loads(&y), ok, "schedule {time}");
+    }
+    // An address of 254 characters is fine, 255 is not; a local part of 64 is fine, 65 is not,
+    // and an empty one is refused.
+    // A domain of `n` characters in labels of at most 60.
+    let domain = |n: usize| {
+        let mut d = String::from("com");
+        while d.len() < n {
+            let label = (n - d.len() - 1).min(60);
+            d = format!("{}.{d}", "a".repeat(label.max(1)));
+        }
+        d
+    };
+    assert_eq!((domain(252).len(), domain(253).len()), (252, 253));
+    for (address, ok) in [
+        (format!("x@{}", domain(252)), true),
+        (format!("x@{}", domain(253)), false),
+        (format!("{}@litwareinc.com", "b".repeat(64)), true),
+        (format!("{}@litwareinc.com", "b".repeat(65)), false),
+        ("@litwareinc.com".to_string(), false),
+    ] {
+        let y = base_with_notify("sfb-backup@litwareinc.com", &address);
+        assert_eq!(loads(&y), ok, "from: {} characters", address.len());
+    }
+}
