@@ -1038,10 +1038,10 @@ fn hazard_3_long_paths_fail_the_step() {
     in_order(
         io,
         &[
-            "if ($Path.Length -le $MaxPathLength) {",
-            "return $Path",
             "if ($script:LongPathForms) {",
             "return Get-LongPathForm -Path $Path",
+            "if ($Path.Length -le $MaxPathLength) {",
+            "return $Path",
             "throw ('Path too long",
         ],
     );
@@ -1080,13 +1080,18 @@ fn hazard_3_long_paths_fail_the_step() {
         walk,
         &[
             "if ($script:LongPathForms) {",
-            "$walkRoot = Get-LongPathForm -Path $Root",
-            "$prefixLength = $walkRoot.TrimEnd('\\').Length + 1",
-            "New-Object System.IO.DirectoryInfo -ArgumentList $walkRoot",
-            "$items = $folder.GetFileSystemInfos()",
+            "$walkRoot = Get-LongPathForm -Path $walkRoot",
+            "$prefixLength = $walkRoot.Length + 1",
+            "$pending.Push($walkRoot)",
+            "$items = (New-Object System.IO.DirectoryInfo -ArgumentList $folder).GetFileSystemInfos()",
             "catch [System.IO.PathTooLongException] {",
             "foreach ($item in $items) {",
-            "[void](Get-IoPath -Path $item.FullName)",
+            "$full = $folder + '\\' + $item.Name",
+            "[void](Get-IoPath -Path $full)",
+            "if ($Tally -and $script:TooLongReported.ContainsKey($full)) {",
+            "continue",
+            "$script:TooLongReported[$full] = $true",
+            "throw",
         ],
     );
     in_order(
@@ -1103,7 +1108,7 @@ fn hazard_3_long_paths_fail_the_step() {
         &[
             "$watch.Stop()",
             "try {",
-            "Get-SetFileList -Root $script:SetPath",
+            "Get-SetFileList -Root $script:SetPath -Tally",
             "Get-IoPath -Path (Join-SetPath -Base $script:SetPath -Relative $relative)",
             "catch {",
             "$result.Status = 'Failed'",
@@ -1482,7 +1487,8 @@ fn findings_reach_manifest_summary_and_event() {
     in_order(
         xml,
         &[
-            "if ($site.LocalName -ne 'CentralSite') {",
+            "$centralSites[$site.GetAttribute('SiteId')] = $true",
+            "if ($site.LocalName -ne 'CentralSite' -and -not $centralSites.ContainsKey($site.GetAttribute('SiteId'))) {",
             "$branchSites[$site.GetAttribute('SiteId')] = $true",
             "$branch = $branchSites.ContainsKey($on.GetAttribute('SiteId'))",
             "Branch    = $branch",

@@ -228,7 +228,11 @@ fn service_key_a(service_id: Node<'_, '_>) -> Option<String> {
 
 fn published(r: &mut Reader<'_>, root: Node<'_, '_>) -> Deployment {
     // Sites: SiteId -> is a branch site (any site element other than CentralSite, at any depth
-    // under Sites: where a branch site sits in the published dialect is not known for sure).
+    // under Sites: where a branch site sits in the published dialect is not known for sure),
+    // never the id of a central site (an element inside a branch site may name its parent).
+    // The backup script's drift check (templates/backup/functions/drift.ps1.tera) uses the
+    // same rule.
+    let mut central_sites = std::collections::HashSet::new();
     let mut branch_sites = std::collections::HashSet::new();
     for sites in root.children().filter(|n| is(*n, "Sites")) {
         for site in sites
@@ -236,12 +240,15 @@ fn published(r: &mut Reader<'_>, root: Node<'_, '_>) -> Deployment {
             .filter(|n| n.is_element() && *n != sites)
         {
             if let Some(id) = attr(site, "SiteId") {
-                if site.tag_name().name() != "CentralSite" {
+                if site.tag_name().name() == "CentralSite" {
+                    central_sites.insert(id.to_string());
+                } else {
                     branch_sites.insert(id.to_string());
                 }
             }
         }
     }
+    branch_sites.retain(|id| !central_sites.contains(id));
     let mut clusters = Vec::new();
     for c in root.descendants().filter(|n| is(*n, "Cluster")) {
         let Some(id) = child(c, "ClusterId") else {

@@ -293,6 +293,8 @@ $script:SetComplete = $false
 # Whether .NET takes \\?\ paths here (set at the start of the run): then paths longer than
 # $MaxPathLength use that form instead of failing their step.
 $script:LongPathForms = $false
+# Too-long paths (where .NET takes no \\?\ paths) already reported by the step that wrote them.
+$script:TooLongReported = @{}
 # Every warning of the run, one line of text each (drift, pairing health, plausibility, run-as
 # account, a mail that could not be sent, ...): in the log, the summary, the event, the email
 # report and manifest.json.
@@ -436,18 +438,19 @@ function Test-LongPathForm {
 }
 
 function Get-IoPath {
-    # The path to hand to a .NET file function: as it is up to $MaxPathLength characters;
-    # longer, its \\?\ form where .NET takes it (robocopy copies such paths happily). Where it
-    # does not (.NET before 4.6.2 throws PathTooLongException), the path is named and the
-    # caller's step fails, not the run.
+    # The path to hand to a .NET file function: its \\?\ form where .NET takes it (robocopy
+    # copies long paths happily, and the walk lists names such as one ending in a dot in that
+    # form, which the normal form would change); elsewhere as it is up to $MaxPathLength
+    # characters. A longer one (PathTooLongException) is named and fails the caller's step,
+    # not the run.
     param([string]$Path)
-    if ($Path.Length -le $MaxPathLength) {
-        return $Path
-    }
     if ($script:LongPathForms) {
         return Get-LongPathForm -Path $Path
     }
-    throw ('Path too long for file operations on this .NET (' + $Path.Length + ' characters, at most ' + $MaxPathLength + ' before .NET Framework 4.6.2): ' + $Path + ' (shorten BackupRoot, CopyTo or the source folder names)')
+    if ($Path.Length -le $MaxPathLength) {
+        return $Path
+    }
+    throw ('Path too long for file operations in this PowerShell host, which takes no \\?\ paths (' + $Path.Length + ' characters, at most ' + $MaxPathLength + '): ' + $Path + ' (shorten BackupRoot, CopyTo or the source folder names)')
 }
 
 function Test-FolderOverlap {
@@ -738,36 +741,51 @@ function Test-PoolServiceReference {
 function Get-SetFileList {
     # Relative paths (with backslashes) of every file of a set folder, sorted ordinally. Walks
     # the tree itself and never enters a reparse point: Get-ChildItem -Recurse in Windows
-    # PowerShell follows junctions and symbolic links to folders. Where .NET takes \\?\ paths the
-    # walk uses that form of the root, so no path is too long; elsewhere a path too long for
-    # .NET fails the caller's step with the path named.
-    param([string]$Root)
-    $walkRoot = $Root
+    # PowerShell follows junctions and symbolic links to folders. Paths are built as strings
+    # (FullName of a too-long item throws before it can be named). Where .NET takes \\?\ paths
+    # the walk uses that form of the root, so no path is too long; elsewhere a path too long for
+    # .NET fails the caller's step with the path named. With -Tally (the per-step file tally), a
+    # too-long path already reported by an earlier step is left out, so only the step that wrote
+    # it fails.
+    param([string]$Root, [switch]$Tally)
+    $walkRoot = $Root.TrimEnd('\')
     if ($script:LongPathForms) {
-        $walkRoot = Get-LongPathForm -Path $Root
+        $walkRoot = Get-LongPathForm -Path $walkRoot
     }
-    $prefixLength = $walkRoot.TrimEnd('\').Length + 1
+    $prefixLength = $walkRoot.Length + 1
     $names = New-Object System.Collections.ArrayList
     $pending = New-Object System.Collections.Stack
-    $pending.Push((New-Object System.IO.DirectoryInfo -ArgumentList $walkRoot))
+    $pending.Push($walkRoot)
     while ($pending.Count -gt 0) {
-        $folder = $pending.Pop()
+        $folder = [string]$pending.Pop()
         try {
-            $items = $folder.GetFileSystemInfos()
+            $items = (New-Object System.IO.DirectoryInfo -ArgumentList $folder).GetFileSystemInfos()
         }
         catch [System.IO.PathTooLongException] {
-            throw ('A path under ' + $folder.FullName + ' is longer than ' + $MaxPathLength + ' characters (shorten BackupRoot, CopyTo or the source folder names)')
+            throw ('A path under ' + $folder + ' is longer than ' + $MaxPathLength + ' characters (shorten BackupRoot, CopyTo or the source folder names)')
         }
         foreach ($item in $items) {
-            [void](Get-IoPath -Path $item.FullName)
+            $full = $folder + '\' + $item.Name
+            try {
+                [void](Get-IoPath -Path $full)
+            }
+            catch {
+                if ($Tally -and $script:TooLongReported.ContainsKey($full)) {
+                    continue
+                }
+                if ($Tally) {
+                    $script:TooLongReported[$full] = $true
+                }
+                throw
+            }
             if (($item.Attributes -band [System.IO.FileAttributes]::Directory) -eq 0) {
-                [void]$names.Add($item.FullName.Substring($prefixLength))
+                [void]$names.Add($full.Substring($prefixLength))
             }
             elseif (($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -eq 0) {
-                $pending.Push($item)
+                $pending.Push($full)
             }
             else {
-                Write-BackupLog -Message ('Not listed, a reparse point: ' + $item.FullName)
+                Write-BackupLog -Message ('Not listed, a reparse point: ' + $full)
             }
         }
     }
@@ -832,7 +850,7 @@ function Invoke-BackupStep {
     $new = @()
     [int64]$bytes = 0
     try {
-        foreach ($relative in (Get-SetFileList -Root $script:SetPath)) {
+        foreach ($relative in (Get-SetFileList -Root $script:SetPath -Tally)) {
             if (-not $script:KnownFiles.ContainsKey($relative)) {
                 $script:KnownFiles[$relative] = $Name
                 if ($relative -ne $LogName) {
@@ -994,8 +1012,9 @@ function Get-TopologyService {
     # FQDN of the cluster it is installed on, whether that cluster is in a branch site, the SQL
     # instance name (stores only, '' for the default instance) and the ids it depends on.
     # Elements are matched by local name: the namespaces change element by element. No DTD, no
-    # external entities. A branch site is any site element under Sites other than CentralSite,
-    # the rule `abc-failover import` uses.
+    # external entities. A branch site is any site element under Sites other than CentralSite
+    # whose SiteId is not a central site's (an element inside a branch site may name its
+    # central site), the rule `abc-failover import` uses.
     param([string]$Text)
     $settings = New-Object System.Xml.XmlReaderSettings
     $settings.DtdProcessing = [System.Xml.DtdProcessing]::Prohibit
@@ -1008,9 +1027,13 @@ function Get-TopologyService {
     finally {
         $reader.Close()
     }
+    $centralSites = @{}
+    foreach ($site in $doc.SelectNodes('/*/*[local-name()=''Sites'']//*[local-name()=''CentralSite''][@SiteId]')) {
+        $centralSites[$site.GetAttribute('SiteId')] = $true
+    }
     $branchSites = @{}
     foreach ($site in $doc.SelectNodes('/*/*[local-name()=''Sites'']//*[@SiteId]')) {
-        if ($site.LocalName -ne 'CentralSite') {
+        if ($site.LocalName -ne 'CentralSite' -and -not $centralSites.ContainsKey($site.GetAttribute('SiteId'))) {
             $branchSites[$site.GetAttribute('SiteId')] = $true
         }
     }
