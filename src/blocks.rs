@@ -104,15 +104,20 @@ fn splice(lines: &[&str], inserts: Vec<(usize, String)>) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn blocks_with_a_placeholder_throw_first_and_others_are_untouched() {
-        let missing = vec![MissingValue {
+    /// One missing value, `MISSING-x`, filled by `--set pools.p.x=...`.
+    fn missing_x() -> Vec<MissingValue> {
+        vec![MissingValue {
             placeholder: "MISSING-x".into(),
             what: "x",
             set_path: "pools.p.x".into(),
             key: "x",
             example: "v",
-        }];
+        }]
+    }
+
+    #[test]
+    fn blocks_with_a_placeholder_throw_first_and_others_are_untouched() {
+        let missing = missing_x();
         let md = "a\n  ```powershell\n  $X = 'MISSING-x'\n  ```\n```powershell\n$Y = 'MISSING-xy'\n```\n";
         let out = stop_on_missing(md, &missing);
         assert_eq!(
@@ -124,13 +129,7 @@ mod tests {
 
     #[test]
     fn every_block_is_wrapped_and_a_missing_value_throw_lands_inside() {
-        let missing = vec![MissingValue {
-            placeholder: "MISSING-x".into(),
-            what: "x",
-            set_path: "pools.p.x".into(),
-            key: "x",
-            example: "v",
-        }];
+        let missing = missing_x();
         let md =
             "a\n  ```powershell\n  $X = 'MISSING-x'\n  ```\n```powershell\n$Y = @'\nz\n'@\n```\nb";
         let out = run_whole(&stop_on_missing(md, &missing));
