@@ -1787,6 +1787,12 @@ fn rule_boundaries_are_exact() {
         let y = base_with_backup(&format!("  schedule: {time}\n"));
         assert_eq!(loads(&y), ok, "schedule {time}");
     }
+    // A letter in the hour alone, or in the minute alone, is a form error (not a range error).
+    for time in ["'2a:30'", "'23:5x'"] {
+        let y = base_with_backup(&format!("  schedule: {time}\n"));
+        let err = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[]).expect_err(time);
+        assert!(format!("{err:?}").contains("form HH:MM"), "{time}: {err:?}");
+    }
     // An address of 254 characters is fine, 255 is not; a local part of 64 is fine, 65 is not,
     // and an empty one is refused.
     // A domain of `n` characters in labels of at most 60.
