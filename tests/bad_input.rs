@@ -1812,7 +1812,14 @@ fn rule_boundaries_are_exact() {
         (format!("{}@litwareinc.com", "b".repeat(65)), false),
         ("@litwareinc.com".to_string(), false),
     ] {
-        let y = base_with_notify("sfb-backup@litwareinc.com", &address);
+        let y = base_with_notify("sfb-backup@litwareinc.com", &format!("'{address}'"));
         assert_eq!(loads(&y), ok, "from: {} characters", address.len());
+        if address.ends_with("@litwareinc.com") && !ok {
+            let err = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[]).expect_err(&address);
+            assert!(
+                format!("{err:?}").contains("empty or longer than 64 characters"),
+                "{address}: {err:?}"
+            );
+        }
     }
 }
