@@ -1079,8 +1079,7 @@ fn hazard_3_long_paths_fail_the_step() {
     in_order(
         walk,
         &[
-            "if ($script:LongPathForms) {",
-            "$walkRoot = Get-LongPathForm -Path $walkRoot",
+            "$walkRoot = Get-IoPath -Path $Root.TrimEnd('\\')",
             "$prefixLength = $walkRoot.Length + 1",
             "$pending.Push($walkRoot)",
             "$items = (New-Object System.IO.DirectoryInfo -ArgumentList $folder).GetFileSystemInfos()",
@@ -1127,8 +1126,7 @@ fn hazard_3_long_paths_fail_the_step() {
         prune,
         &[
             "$file = Get-IoPath -Path (Join-SetPath -Base $set.FullName -Relative $relative)",
-            "$tree = $set.FullName",
-            "$tree = Get-LongPathForm -Path $tree",
+            "$tree = Get-IoPath -Path $set.FullName",
             "[System.IO.Directory]::Delete($tree, $true)",
         ],
     );

@@ -61,14 +61,24 @@ pub fn commands(src: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-pub fn is_cs_cmdlet(name: &str) -> bool {
+/// A `Verb-<prefix>Noun` cmdlet name, e.g. prefix `Cs` (Lync/SfB) or `UM` (Exchange UM).
+fn has_noun_prefix(name: &str, prefix: &str) -> bool {
     name.split_once('-').is_some_and(|(verb, noun)| {
         !verb.is_empty()
             && verb.chars().all(|c| c.is_ascii_alphabetic())
-            && noun.len() > 2
-            && noun.starts_with("Cs")
-            && noun[2..].starts_with(|c: char| c.is_ascii_uppercase())
+            && noun.len() > prefix.len()
+            && noun.starts_with(prefix)
+            && noun[prefix.len()..].starts_with(|c: char| c.is_ascii_uppercase())
     })
+}
+
+pub fn is_cs_cmdlet(name: &str) -> bool {
+    has_noun_prefix(name, "Cs")
+}
+
+/// An Exchange Unified Messaging cmdlet (`Get-UMIPGateway`, `Remove-UMIPGateway`, ...).
+pub fn is_exchange_um_cmdlet(name: &str) -> bool {
+    has_noun_prefix(name, "UM")
 }
 
 pub fn cmdlet_table() -> BTreeMap<(String, String), BTreeSet<String>> {

@@ -773,10 +773,7 @@ function Get-SetFileList {
     # too-long path already reported by an earlier step is left out, so only the step that wrote
     # it fails.
     param([string]$Root, [switch]$Tally)
-    $walkRoot = $Root.TrimEnd('\')
-    if ($script:LongPathForms) {
-        $walkRoot = Get-LongPathForm -Path $walkRoot
-    }
+    $walkRoot = Get-IoPath -Path $Root.TrimEnd('\')
     $prefixLength = $walkRoot.Length + 1
     $names = New-Object System.Collections.ArrayList
     $pending = New-Object System.Collections.Stack
@@ -1325,10 +1322,7 @@ function Remove-ExpiredSet {
                     [System.IO.File]::SetAttributes($file, ($attributes -bxor [System.IO.FileAttributes]::ReadOnly))
                 }
             }
-            $tree = $set.FullName
-            if ($script:LongPathForms) {
-                $tree = Get-LongPathForm -Path $tree
-            }
+            $tree = Get-IoPath -Path $set.FullName
             [System.IO.Directory]::Delete($tree, $true)
             Write-BackupLog -Message ('Prune: removed ' + $set.FullName)
             $removed++
