@@ -1,6 +1,6 @@
 //! What every command block of a rendered runbook gets, after the templates: a first line that
-//! throws when the block holds a placeholder, and the `. { … }` wrapper that makes PowerShell
-//! read the block whole before it runs any of it.
+//! throws when the block holds a placeholder, and the `. { trap { break } … }` wrapper that
+//! makes PowerShell read the block whole before it runs any of it and stop it at any error.
 
 use crate::escape::ps_literal;
 use crate::plan::MissingValue;
@@ -63,19 +63,28 @@ pub fn stop_on_missing(md: &str, missing: &[MissingValue]) -> String {
     splice(&lines, inserts)
 }
 
-/// Every command block, wrapped in `. {` and `}` (lines of their own, the block's indent, the
-/// body unchanged so here-strings keep their column). PowerShell parses a script block whole
-/// before it runs it, so a `throw` stops the rest of the block even when the block is pasted
-/// into a console without PSReadLine (Windows PowerShell 3.0 and 4.0), which runs every
-/// complete line as soon as it arrives. The dot runs it in the shell's own scope, so `$Set` and
-/// the other values a block sets stay for the next blocks.
+/// The lines a command block is wrapped in: before its body and after it.
+pub const WRAP_OPEN: [&str; 2] = [". {", "trap { break }"];
+pub const WRAP_CLOSE: &str = "}";
+
+/// Every command block, wrapped in [`WRAP_OPEN`] and [`WRAP_CLOSE`] (lines of their own, the
+/// block's indent, the body unchanged so here-strings keep their column). PowerShell parses a
+/// script block whole before it runs it, so a `throw` stops the rest of the block even when
+/// the block is pasted into a console without PSReadLine (Windows PowerShell 3.0 and 4.0),
+/// which runs every complete line as soon as it arrives. `trap { break }` makes every error
+/// that ends a command (a cmdlet's own terminating error, a .NET exception, a `-ErrorAction
+/// Stop`) end the whole block too; without it such an error ends only its own statement and
+/// the next one runs. The dot runs the block in the shell's own scope, so `$Set` and the other
+/// values a block sets stay for the next blocks.
 pub fn run_whole(md: &str) -> String {
     let lines: Vec<&str> = md.split('\n').collect();
     let mut inserts: Vec<(usize, String)> = Vec::new();
     for (open, end) in blocks(&lines) {
         let at = indent(lines[open]);
-        inserts.push((open + 1, format!("{at}. {{")));
-        inserts.push((end, format!("{at}}}")));
+        for line in WRAP_OPEN {
+            inserts.push((open + 1, format!("{at}{line}")));
+        }
+        inserts.push((end, format!("{at}{WRAP_CLOSE}")));
     }
     splice(&lines, inserts)
 }
@@ -135,7 +144,7 @@ mod tests {
         let out = run_whole(&stop_on_missing(md, &missing));
         assert_eq!(
             out,
-            "a\n  ```powershell\n  . {\n  throw 'This block needs values the topology lacks. Render the runbook again with --set pools.p.x=<value> (see Values still missing).'\n  $X = 'MISSING-x'\n  }\n  ```\n```powershell\n. {\n$Y = @'\nz\n'@\n}\n```\nb"
+            "a\n  ```powershell\n  . {\n  trap { break }\n  throw 'This block needs values the topology lacks. Render the runbook again with --set pools.p.x=<value> (see Values still missing).'\n  $X = 'MISSING-x'\n  }\n  ```\n```powershell\n. {\ntrap { break }\n$Y = @'\nz\n'@\n}\n```\nb"
         );
         assert_eq!(run_whole("no block\n"), "no block\n");
     }

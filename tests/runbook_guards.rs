@@ -572,14 +572,14 @@ fn assert_guarded_skip(text: &str) -> usize {
 
 #[test]
 fn the_guard_checker_catches_an_unguarded_block() {
-    let md = "```powershell\n. {\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\n}\n```\n";
+    let md = "```powershell\n. {\ntrap { break }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\n}\n```\n";
     let clean = with_param("Install-CsDatabase", "Clean");
     let r = std::panic::catch_unwind(|| assert_guarded("bad", md, &clean, &named("Read-Host")));
     assert!(r.is_err(), "guard after the command must fail");
-    let md = "```powershell\n. {\n$T = Read-Host -Prompt 'x'\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n}\n```\n";
+    let md = "```powershell\n. {\ntrap { break }\n$T = Read-Host -Prompt 'x'\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n}\n```\n";
     let r = std::panic::catch_unwind(|| assert_guarded("bad", md, &clean, &named("Read-Host")));
     assert!(r.is_err(), "a guard without a throw must fail");
-    let md = "```powershell\n. {\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n}\n```\n";
+    let md = "```powershell\n. {\ntrap { break }\n$T = Read-Host -Prompt 'x'\nif ($T -ne 'y') { throw 'no' }\nInstall-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn x\n}\n```\n";
     assert_eq!(assert_guarded("ok", md, &clean, &named("Read-Host")), 1);
 }
 
@@ -919,13 +919,13 @@ fn every_runbook_cmdlet_and_parameter_is_in_the_table() {
 
 #[test]
 fn the_table_check_refuses_an_unknown_parameter() {
-    let md = "```powershell\n. {\nMove-CsUser -Identity $U -Target $T -NoSuchSwitch\n}\n```\n";
+    let md = "```powershell\n. {\ntrap { break }\nMove-CsUser -Identity $U -Target $T -NoSuchSwitch\n}\n```\n";
     let (bad, _) = unknown_parameters(md, "L13");
     assert_eq!(bad.len(), 1, "{bad:?}");
-    let md = "```powershell\n. {\nGet-CsCallParkOrbit -Type GroupPickup\n}\n```\n";
+    let md = "```powershell\n. {\ntrap { break }\nGet-CsCallParkOrbit -Type GroupPickup\n}\n```\n";
     assert_eq!(unknown_parameters(md, "L13").0.len(), 1);
     assert!(unknown_parameters(md, "S15").0.is_empty());
-    let md = "```powershell\n. {\nGet-UMIPGateway | Remove-UMIPGateway -Confirm:$false -NoSuch\nGet-UMHuntGroup\n}\n```\n";
+    let md = "```powershell\n. {\ntrap { break }\nGet-UMIPGateway | Remove-UMIPGateway -Confirm:$false -NoSuch\nGet-UMHuntGroup\n}\n```\n";
     let (bad, _) = unknown_parameters(md, "L13");
     assert_eq!(bad.len(), 2, "{bad:?}");
 }
@@ -1174,6 +1174,19 @@ fn every_block_runs_whole_as_one_dot_sourced_script_block() {
                 assert!(
                     only.starts_with(". {") && only.trim_end().ends_with('}'),
                     "{at}: {only}"
+                );
+                // Its first statement is the trap that stops the block at any error.
+                let mut traps = Vec::new();
+                common::walk(tree.root_node(), &mut |n| {
+                    if n.kind() == "trap_statement" {
+                        traps.push(node_text(n, &block).to_string());
+                    }
+                });
+                assert_eq!(traps, ["trap { break }"], "{at}");
+                assert_eq!(
+                    only.lines().nth(1).map(str::trim),
+                    Some("trap { break }"),
+                    "{at}"
                 );
                 // The wrapper is the one statement, so every other command is inside it.
                 assert!(

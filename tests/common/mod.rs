@@ -113,8 +113,8 @@ pub fn walk<'t>(node: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
     }
 }
 
-/// The ```powershell blocks of a Markdown text, as written (with the `. {` and `}` lines every
-/// block is wrapped in), with the line each starts on (1-based).
+/// The ```powershell blocks of a Markdown text, as written (with the `. {`, `trap { break }` and
+/// `}` lines every block is wrapped in), with the line each starts on (1-based).
 pub fn wrapped_powershell_blocks(md: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
@@ -133,25 +133,26 @@ pub fn wrapped_powershell_blocks(md: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The body of every ```powershell block of a Markdown text, inside the `. {` ... `}` wrapper
-/// (which it asserts), with the line the body starts on (1-based).
+/// The body of every ```powershell block of a Markdown text, inside the `. {` `trap { break }`
+/// ... `}` wrapper (which it asserts), with the line the body starts on (1-based).
 pub fn powershell_blocks(md: &str) -> Vec<(usize, String)> {
     wrapped_powershell_blocks(md)
         .into_iter()
         .map(|(line, block)| {
             let lines: Vec<&str> = block.lines().collect();
             assert!(
-                lines.len() >= 2
+                lines.len() >= 3
                     && lines[0].trim() == ". {"
+                    && lines[1].trim() == "trap { break }"
                     && lines[lines.len() - 1].trim() == "}",
                 "block at line {line} is not wrapped in . {{ }}:\n{block}"
             );
             let mut body = String::new();
-            for l in &lines[1..lines.len() - 1] {
+            for l in &lines[2..lines.len() - 1] {
                 body.push_str(l);
                 body.push('\n');
             }
-            (line + 1, body)
+            (line + 2, body)
         })
         .collect()
 }
