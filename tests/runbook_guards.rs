@@ -536,8 +536,15 @@ fn steps_6_14_and_20_also_look_live_and_6_20_skip_existing_announcements() {
                 s.contains("Get-CsAnnouncement -Identity ('ApplicationServer:' + $PoolA)"),
                 "{what} {n}"
             );
+            // The live ranges that still point at pool A, read by the backup's candidate names.
             assert!(
-                s.contains("[string]$Service.Value -eq $PoolA"),
+                s.contains("Where-Object { (Test-AnnouncementPool $_ $PoolA) -and $InSet -notcontains [string]$_.Identity }"),
+                "{what} {n}"
+            );
+            assert!(
+                s.contains(
+                    "Read-Property $Range @('AnnouncementService', 'AnnouncementServiceId')"
+                ),
                 "{what} {n}"
             );
             // A re-run skips what exists: the lookup of the target comes before the creation.
