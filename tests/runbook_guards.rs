@@ -307,9 +307,24 @@ fn step_21_removes_nothing_without_step_13s_marker() {
         for (_, block) in common::powershell_blocks(s13) {
             let cmds = commands(&block);
             if let Some(import) = cmds.iter().find(|c| c.name == "Import-CsUserData") {
+                // Write-ImportMarker (defined in the block, the only writer of $Imported) is
+                // called after the import.
+                let writer = cmds
+                    .iter()
+                    .filter(|c| c.name == "Export-Csv" && c.text.contains("$Imported"))
+                    .collect::<Vec<_>>();
+                assert_eq!(writer.len(), 1, "{what}:\n{block}");
+                let definition = block
+                    .find("function Write-ImportMarker(")
+                    .expect("marker writer defined in the block");
+                let body_end = definition + block[definition..].find("\n  }\n").expect("end");
+                assert!(
+                    (definition..body_end).contains(&writer[0].at),
+                    "{what}:\n{block}"
+                );
                 let write = cmds
                     .iter()
-                    .find(|c| c.name == "Export-Csv" && c.text.contains("$Imported"))
+                    .find(|c| c.name == "Write-ImportMarker")
                     .expect("marker written");
                 assert!(import.at < write.at);
                 assert!(import.params.iter().any(|p| p == "ErrorAction"));
