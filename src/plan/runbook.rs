@@ -216,8 +216,6 @@ pub struct FindBackupSet {
     pub set_locations: Vec<String>,
     /// The locations that are local paths (a drive letter, not a UNC share).
     pub local_locations: Vec<String>,
-    /// .NET format of a set name, to read its date.
-    pub set_name_format: &'static str,
 }
 
 fn find_backup_set(ctx: &PoolCtx) -> FindBackupSet {
@@ -230,7 +228,6 @@ fn find_backup_set(ctx: &PoolCtx) -> FindBackupSet {
             .cloned()
             .collect(),
         set_locations,
-        set_name_format: super::LAYOUT.set_name_format,
     }
 }
 
