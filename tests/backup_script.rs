@@ -1507,6 +1507,13 @@ fn findings_reach_manifest_summary_and_event() {
             "Add-Finding -Check 'Health'",
         ],
     );
+    // The steady-state rule is the runbook's step 26 rule (one definition, BACKUP_SERVICE).
+    assert!(src.contains("$BackupServiceExportOk = @('SteadyState', 'FinalState')"));
+    assert!(src.contains("$BackupServiceCmsModule = 'CentralMgmt.CMSMaster'"));
+    assert!(status.contains(
+        "$exportOk = $BackupServiceExportOk -contains $export -or ($export -eq $BackupServiceCmsIdle -and $name -eq $BackupServiceCmsModule)"
+    ));
+    assert!(status.contains("if ($exportOk -and $import -eq $BackupServiceImportOk) {"));
     let health = function_body(&src, "Test-PairingHealth");
     assert!(health.contains("foreach ($fqdn in @($PoolFqdn, $BackupPoolFqdn)) {"));
     assert!(health.contains("Get-CsManagementStoreReplicationStatus"));

@@ -13,6 +13,28 @@ pub use backup::{
     BackupPlan, BackupStep, BackupStepDef, DatabasePlan, NotifyPlan, TaskPlan, BACKUP_STEPS,
 };
 pub use layout::{SetLayout, LAYOUT};
+
+/// When a Backup Service module (`BackupModules` of `Get-CsBackupServiceStatus`) is in steady
+/// state, after Microsoft's Lync team blog "What does the status reported by
+/// Get-CsBackupServiceStatus mean?": the backup script's health check and the runbook's step 26
+/// apply this one rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupServiceRule {
+    /// Export states of a module in sync.
+    pub export_ok: [&'static str; 2],
+    /// The import state of a module in sync.
+    pub import_ok: &'static str,
+    /// The export state of the CMS module on a pool that is not the CMS master, and that module.
+    pub cms_idle: &'static str,
+    pub cms_module: &'static str,
+}
+
+pub const BACKUP_SERVICE: BackupServiceRule = BackupServiceRule {
+    export_ok: ["SteadyState", "FinalState"],
+    import_ok: "NormalState",
+    cms_idle: "NotInitialized",
+    cms_module: "CentralMgmt.CMSMaster",
+};
 pub use runbook::{Condition, MissingValue, RunbookPlan, SqlArgs};
 
 use serde::Serialize;
@@ -83,6 +105,8 @@ pub struct PoolPlan {
     pub notify: Option<NotifyPlan>,
     pub backup_steps: Vec<BackupStep>,
     pub layout: SetLayout,
+    /// When a Backup Service module is in steady state.
+    pub backup_service: BackupServiceRule,
     /// The topology's path and service id rules, for the script's run-time checks.
     pub rules: crate::validate::ScriptRules,
     /// Output file names of this pool, relative to its folder.
@@ -193,6 +217,7 @@ pub fn pool_plan(loaded: &Loaded, pool: &Pool) -> PoolPlan {
         notify: t.notify.as_ref().map(backup::notify_plan),
         backup_steps: backup::backup_steps(pool),
         layout: LAYOUT,
+        backup_service: BACKUP_SERVICE,
         rules: crate::validate::SCRIPT_RULES,
         script_file: format!("backup-{id}.ps1"),
         checklist_file: format!("restore-checklist-{id}.md"),

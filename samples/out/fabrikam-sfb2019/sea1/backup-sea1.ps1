@@ -281,6 +281,11 @@ $ExitWarnings = 4
 $MaxPathLength = 259
 # A set dated later than now plus this many days (a clock that ran ahead) never counts.
 $FutureSetDays = 1
+# Pairing health: a Backup Service module in steady state (Get-CsBackupServiceStatus).
+$BackupServiceExportOk = @('SteadyState', 'FinalState')
+$BackupServiceImportOk = 'NormalState'
+$BackupServiceCmsIdle = 'NotInitialized'
+$BackupServiceCmsModule = 'CentralMgmt.CMSMaster'
 # Plausibility: a count or export size of the new set below this share of the previous complete
 # set's is a warning (and so is a drop to zero).
 $PlausibleShare = 0.5
@@ -1179,9 +1184,10 @@ function Test-TopologyDrift {
 
 function Test-BackupServiceStatus {
     # One pool's Backup Service (Get-CsBackupServiceStatus): each module's export status must be
-    # FinalState or SteadyState (NotInitialized only for the CMS module of a pool that is not the
-    # CMS master) and its import status NormalState. The age of the last successful sync is read
-    # when the output has it (the property names are not documented).
+    # one of $BackupServiceExportOk ($BackupServiceCmsIdle only for the CMS module of a pool that
+    # is not the CMS master) and its import status $BackupServiceImportOk, the rule step 26 of
+    # the restore checklist checks too. The age of the last successful sync is read when the
+    # output has it (the property names are not documented).
     param([string]$Fqdn)
     $status = @(Get-CsBackupServiceStatus -PoolFqdn $Fqdn)
     if ($status.Count -eq 0) {
@@ -1192,8 +1198,8 @@ function Test-BackupServiceStatus {
         $name = [string]$module.Identity
         $export = [string]$module.ExportStatus
         $import = [string]$module.ImportStatus
-        $exportOk = @('FinalState', 'SteadyState') -contains $export -or ($export -eq 'NotInitialized' -and $name -like 'CentralMgmt.*')
-        if ($exportOk -and $import -eq 'NormalState') {
+        $exportOk = $BackupServiceExportOk -contains $export -or ($export -eq $BackupServiceCmsIdle -and $name -eq $BackupServiceCmsModule)
+        if ($exportOk -and $import -eq $BackupServiceImportOk) {
             continue
         }
         $age = ''
@@ -1209,7 +1215,7 @@ function Test-BackupServiceStatus {
                 $age = ', last successful sync ' + [string]$last
             }
         }
-        Add-Finding -Check 'Health' -Item ('Backup Service of ' + $Fqdn + ', ' + $name) -Expected 'export FinalState or SteadyState, import NormalState' -Found ('export ' + $export + ', import ' + $import + $age)
+        Add-Finding -Check 'Health' -Item ('Backup Service of ' + $Fqdn + ', ' + $name) -Expected ('export ' + ($BackupServiceExportOk -join ' or ') + ', import ' + $BackupServiceImportOk) -Found ('export ' + $export + ', import ' + $import + $age)
     }
 }
 
