@@ -713,7 +713,8 @@ fn the_mail_is_sent_after_the_run_never_under_whatif_and_inside_its_own_try() {
 /// The outcome word for an exit code and a warning count, by evaluating the generated
 /// Get-RunOutcome: a sequence of `if (COND) { return 'X' }` and a final `return 'X'`, COND made
 /// of `$ExitCode -eq N` / `$WarningCount -eq N` joined by `-and` / `-or` (PowerShell gives both
-/// the same precedence, left to right).
+/// the same precedence, left to right); N is a number or one of the script's `$Exit...`
+/// constants (`$ExitDrift = 3`), read from the script.
 fn outcome(src: &str, exit: i64, warnings: i64) -> String {
     let f = function_text(src, "Get-RunOutcome");
     let lines: Vec<&str> = f.lines().map(str::trim).collect();
@@ -725,7 +726,7 @@ fn outcome(src: &str, exit: i64, warnings: i64) -> String {
                 .strip_prefix("return ")
                 .expect("a return inside each if");
             assert_eq!(lines[i + 2], "}");
-            if eval_condition(cond, exit, warnings) {
+            if eval_condition(src, cond, exit, warnings) {
                 return unquote(ret);
             }
             i += 3;
@@ -747,11 +748,22 @@ fn outcome(src: &str, exit: i64, warnings: i64) -> String {
     panic!("Get-RunOutcome returns nothing for {exit}/{warnings}");
 }
 
-fn eval_condition(cond: &str, exit: i64, warnings: i64) -> bool {
+fn eval_condition(src: &str, cond: &str, exit: i64, warnings: i64) -> bool {
     let words: Vec<&str> = cond.split_whitespace().collect();
+    let value_of = |w: &str| -> i64 {
+        if let Ok(n) = w.parse() {
+            return n;
+        }
+        assert!(w.starts_with("$Exit"), "{w} in {cond}");
+        let line = src
+            .lines()
+            .find(|l| l.strip_prefix(w).is_some_and(|r| r.starts_with(" = ")))
+            .unwrap_or_else(|| panic!("no {w} = N in the script"));
+        line[w.len() + 3..].trim().parse().expect("a number")
+    };
     let cmp = |w: &[&str]| -> bool {
         assert_eq!(w[1], "-eq", "{cond}");
-        let n: i64 = w[2].parse().expect("number");
+        let n = value_of(w[2]);
         match w[0] {
             "$ExitCode" => exit == n,
             "$WarningCount" => warnings == n,
@@ -804,8 +816,10 @@ fn the_subject_states_the_outcome_first() {
     assert!(f.contains("if ($outcome -eq 'COMPLETE' -and -not $NotifyAlways) {"));
     // The body: the step table, the warnings, the log path; plain text.
     let body = function_text(&src, "Get-RunReportBody");
+    assert!(function_text(&src, "Get-StepTableText")
+        .contains("Format-Table -Property Number, Name, Status, Seconds, Message"));
     for needle in [
-        "Format-Table -Property Number, Name, Status, Seconds, Message",
+        "[void]$lines.Add((Get-StepTableText).Trim())",
         "foreach ($warning in $script:Warnings)",
         "'Log: ' + $script:LogPath",
     ] {

@@ -376,6 +376,11 @@ function Add-RunWarning {
     Write-BackupLog -Message ('WARNING: ' + $Message)
 }
 
+function Get-StepTableText {
+    # The table of the steps and their results, as text (the summary and the email report).
+    return ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
+}
+
 function Start-BackupLog {
     # Once the set folder exists: the lines logged before it (preflight) go into the log file.
     try {
@@ -1573,14 +1578,15 @@ function Invoke-BackupTaskMode {
 }
 
 function Get-RunOutcome {
-    # The first words of the report's subject. COMPLETE only for exit code 0 without warnings;
-    # 0 with warnings, 3 (complete, but the topology has drifted) or 4 (complete, with warnings)
-    # is COMPLETE with warnings; every other code, known or not, is FAILED.
+    # The first words of the report's subject. COMPLETE only for success without warnings;
+    # success with warnings, drift (complete, but the topology has drifted) or warnings
+    # (complete, with warnings) is COMPLETE with warnings; every other code, known or not, is
+    # FAILED.
     param([int]$ExitCode, [int]$WarningCount)
-    if ($ExitCode -eq 0 -and $WarningCount -eq 0) {
+    if ($ExitCode -eq $ExitSuccess -and $WarningCount -eq 0) {
         return 'COMPLETE'
     }
-    if ($ExitCode -eq 0 -or $ExitCode -eq 3 -or $ExitCode -eq 4) {
+    if ($ExitCode -eq $ExitSuccess -or $ExitCode -eq $ExitDrift -or $ExitCode -eq $ExitWarnings) {
         return 'COMPLETE with warnings'
     }
     return 'FAILED'
@@ -1607,7 +1613,7 @@ function Get-RunReportBody {
     [void]$lines.Add('')
     if ($script:Results.Count -gt 0) {
         [void]$lines.Add('Steps:')
-        [void]$lines.Add(($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200).Trim())
+        [void]$lines.Add((Get-StepTableText).Trim())
     }
     else {
         [void]$lines.Add('Steps: none ran.')
@@ -2091,7 +2097,7 @@ finally {
 # Checks step (drift, health, plausibility) and every other warning.
 # -Wrap and a fixed width: under Task Scheduler the host width would cut the failure messages
 # (with "...") out of the table, and so out of the event.
-$summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
+$summary = Get-StepTableText
 $findings = @($script:Drift) + @($script:Health) + @($script:Plausibility)
 if ($findings.Count -gt 0) {
     $summary += ($findings | Format-Table -Property Check, Item, Expected, Found -AutoSize -Wrap | Out-String -Width 200)

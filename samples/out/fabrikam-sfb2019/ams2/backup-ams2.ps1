@@ -351,6 +351,11 @@ function Add-RunWarning {
     Write-BackupLog -Message ('WARNING: ' + $Message)
 }
 
+function Get-StepTableText {
+    # The table of the steps and their results, as text (the summary and the email report).
+    return ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
+}
+
 function Start-BackupLog {
     # Once the set folder exists: the lines logged before it (preflight) go into the log file.
     try {
@@ -1925,7 +1930,7 @@ finally {
 # Checks step (drift, health, plausibility) and every other warning.
 # -Wrap and a fixed width: under Task Scheduler the host width would cut the failure messages
 # (with "...") out of the table, and so out of the event.
-$summary = ($script:Results | Format-Table -Property Number, Name, Status, Seconds, Message -AutoSize -Wrap | Out-String -Width 200)
+$summary = Get-StepTableText
 $findings = @($script:Drift) + @($script:Health) + @($script:Plausibility)
 if ($findings.Count -gt 0) {
     $summary += ($findings | Format-Table -Property Check, Item, Expected, Found -AutoSize -Wrap | Out-String -Width 200)
