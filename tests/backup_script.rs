@@ -781,7 +781,23 @@ fn file_list_and_prune_do_not_follow_reparse_points() {
     let list = function_body(&src, "Get-SetFileList");
     assert!(list.contains("[System.IO.FileAttributes]::ReparsePoint) -eq 0"));
     let prune = function_body(&src, "Remove-ExpiredSet");
-    assert!(prune.contains("[DateTime]::TryParseExact("));
+    in_order(
+        prune,
+        &[
+            "$when = ConvertFrom-SetName -Name $set.Name",
+            "if ($null -eq $when) {",
+        ],
+    );
+    in_order(
+        function_body(&src, "ConvertFrom-SetName"),
+        &[
+            "if ($Name -cnotmatch $SetNameRegex) {",
+            "return $null",
+            "if (-not [DateTime]::TryParseExact($Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, $utc, [ref]$when)) {",
+            "return $null",
+            "return $when",
+        ],
+    );
     let reparse = prune.find("ReparsePoint) -ne 0").expect("reparse check");
     let keep = prune.find("$keptComplete++").expect("keep");
     assert!(
@@ -1217,8 +1233,19 @@ fn hazard_5_future_dated_sets_never_count() {
             "$keptComplete++",
         ],
     );
+    // The previous set of the checks follows the same rule (a name that is no date is no set).
     let previous = function_body(&src, "Find-PreviousSet");
-    assert!(previous.contains("[string]::CompareOrdinal($_.Name, $future) -le 0"));
+    in_order(
+        previous,
+        &[
+            "$future = [DateTime]::UtcNow.AddDays($FutureSetDays)",
+            "foreach ($set in $sets) {",
+            "$when = ConvertFrom-SetName -Name $set.Name",
+            "if ($null -eq $when -or $when -gt $future) {",
+            "continue",
+            "Join-SetPath -Base $set.FullName -Relative $CompleteName",
+        ],
+    );
 }
 
 /// Item 6: prune deletes the COMPLETE marker first, then the tree.

@@ -400,6 +400,21 @@ function Join-SetPath {
     return [System.IO.Path]::Combine($Base, $Relative)
 }
 
+function ConvertFrom-SetName {
+    # The UTC time a set folder name stands for; $null for a name that is not one (a name can
+    # match $SetNameRegex and still be no date: 20241399T...).
+    param([string]$Name)
+    if ($Name -cnotmatch $SetNameRegex) {
+        return $null
+    }
+    $when = [DateTime]::MinValue
+    $utc = [System.Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal'
+    if (-not [DateTime]::TryParseExact($Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, $utc, [ref]$when)) {
+        return $null
+    }
+    return $when
+}
+
 function Test-FolderPath {
     # True for an absolute folder path of the kind the topology allows (the same rule as the
     # topology's validation): D:\Folder or \\server\share\folder, without a trailing backslash,
@@ -920,11 +935,17 @@ function Find-PreviousSet {
     if (-not (Test-Path -LiteralPath $poolFolder -PathType Container)) {
         return $null
     }
-    $future = [DateTime]::UtcNow.AddDays($FutureSetDays).ToString($SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture)
+    # Dated in the future (a clock ran ahead), or no date at all: not a previous set. The same
+    # rule as Prune's.
+    $future = [DateTime]::UtcNow.AddDays($FutureSetDays)
     $sets = @(Get-ChildItem -LiteralPath $poolFolder -Force |
-        Where-Object { $_.PSIsContainer -and $_.Name -cmatch $SetNameRegex -and [string]::CompareOrdinal($_.Name, $future) -le 0 } |
+        Where-Object { $_.PSIsContainer -and $_.Name -cmatch $SetNameRegex } |
         Sort-Object -Property Name -Descending)
     foreach ($set in $sets) {
+        $when = ConvertFrom-SetName -Name $set.Name
+        if ($null -eq $when -or $when -gt $future) {
+            continue
+        }
         if (($set.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
             continue
         }
@@ -1259,11 +1280,10 @@ function Remove-ExpiredSet {
         Sort-Object -Property Name -Descending)
     $keptComplete = 0
     $removed = 0
-    $utc = [System.Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal'
     foreach ($set in $sets) {
         # A name that matches the pattern but is no date (20241399T...) is left alone.
-        $when = [DateTime]::MinValue
-        if (-not [DateTime]::TryParseExact($set.Name, $SetNameFormat, [System.Globalization.CultureInfo]::InvariantCulture, $utc, [ref]$when)) {
+        $when = ConvertFrom-SetName -Name $set.Name
+        if ($null -eq $when) {
             Write-BackupLog -Message ('Prune: left alone, not a date: ' + $set.FullName)
             continue
         }
