@@ -21,6 +21,25 @@ pub enum Edition {
     Standard,
 }
 
+impl Edition {
+    /// The topology file's value (`serde(rename_all = "lowercase")`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Edition::Enterprise => "enterprise",
+            Edition::Standard => "standard",
+        }
+    }
+}
+
+/// `server\instance` for a named SQL instance, `server` for the default one (no or an empty
+/// instance name): the form of `sqlcmd -S` and of the Management Shell's SQL parameters.
+pub fn sql_target(server: &str, instance: Option<&str>) -> String {
+    match instance.filter(|i| !i.is_empty()) {
+        Some(i) => format!("{server}\\{i}"),
+        None => server.to_string(),
+    }
+}
+
 /// Is the Central Management Server on pool A? `unknown` keeps the check steps in the checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HostsCms {

@@ -711,10 +711,7 @@ pub fn validate(t: &Topology, root: &Node) -> Vec<Problem> {
             }
             if let Some(partner) = partner {
                 if partner.edition != rp.edition {
-                    let ed = |e: Edition| match e {
-                        Edition::Standard => "standard",
-                        Edition::Enterprise => "enterprise",
-                    };
+                    let ed = Edition::key;
                     c.error(
                         &at(&[K("replacement_pool"), K("edition")]),
                         format!(

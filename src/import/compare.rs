@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::derive::{Imported, ImportedPool};
 use crate::diagnostic::shown;
-use crate::model::{DbRole, Edition, HostsCms, Pool, Product, Topology};
+use crate::model::{sql_target, DbRole, HostsCms, Pool, Topology};
+use crate::product::facts;
 
 /// One difference. `pool` is `None` for a deployment-wide key (`product`); `topology` or
 /// `document` is `None` where that side does not have the pool or value.
@@ -51,21 +52,6 @@ impl std::fmt::Display for Difference {
     }
 }
 
-fn edition(e: Edition) -> &'static str {
-    match e {
-        Edition::Enterprise => "enterprise",
-        Edition::Standard => "standard",
-    }
-}
-
-fn product(p: Product) -> &'static str {
-    match p {
-        Product::Lync2013 => "lync2013",
-        Product::Sfb2015 => "sfb2015",
-        Product::Sfb2019 => "sfb2019",
-    }
-}
-
 /// A list as one sorted, comma-separated value, without duplicates (`None` when empty); FQDNs and
 /// SQL names compare case-insensitively (the comparison ignores case too), but are shown as
 /// written.
@@ -76,13 +62,6 @@ fn set_of<'a>(items: impl Iterator<Item = &'a str>) -> Option<String> {
     (!v.is_empty()).then(|| v.join(", "))
 }
 
-fn target(server: &str, instance: Option<&str>) -> String {
-    match instance.filter(|i| !i.is_empty()) {
-        Some(i) => format!("{server}\\{i}"),
-        None => server.to_string(),
-    }
-}
-
 pub fn compare(imported: &Imported, topo: &Topology) -> Vec<Difference> {
     let mut out = Vec::new();
     if let Some(p) = imported.product {
@@ -90,8 +69,8 @@ pub fn compare(imported: &Imported, topo: &Topology) -> Vec<Difference> {
             out.push(Difference {
                 pool: None,
                 key: "product".into(),
-                topology: Some(product(topo.product).into()),
-                document: Some(product(p).into()),
+                topology: Some(facts(topo.product).key.into()),
+                document: Some(facts(p).key.into()),
             });
         }
     }
@@ -142,8 +121,8 @@ fn pool(out: &mut Vec<Difference>, imported: &Imported, t: &Pool, d: &ImportedPo
     if let Some(e) = d.edition {
         diff(
             "edition",
-            Some(edition(t.edition).into()),
-            Some(edition(e).into()),
+            Some(t.edition.key().into()),
+            Some(e.key().into()),
         );
     }
     if let Some(fs) = &d.file_store {
@@ -173,8 +152,8 @@ fn pool(out: &mut Vec<Difference>, imported: &Imported, t: &Pool, d: &ImportedPo
     if let (Some(a), Some(b)) = (&t.backup_pool.backend, doc_backend) {
         diff(
             "backup_pool.backend",
-            Some(target(&a.server, a.instance.as_deref())),
-            Some(target(&b.server, Some(&b.instance))),
+            Some(sql_target(&a.server, a.instance.as_deref())),
+            Some(b.target()),
         );
     }
     diff(
@@ -196,13 +175,13 @@ fn pool(out: &mut Vec<Difference>, imported: &Imported, t: &Pool, d: &ImportedPo
             .databases
             .iter()
             .filter(|x| x.role == role)
-            .map(|x| target(&x.server, x.instance.as_deref()))
+            .map(|x| sql_target(&x.server, x.instance.as_deref()))
             .collect();
         let dd: Vec<String> = d
             .databases
             .iter()
             .filter(|x| x.role == role)
-            .map(|x| target(&x.sql.server, Some(&x.sql.instance)))
+            .map(|x| x.sql.target())
             .collect();
         diff(
             key,

@@ -41,11 +41,7 @@ pub struct Sql {
 
 impl Sql {
     pub fn target(&self) -> String {
-        if self.instance.is_empty() {
-            self.server.clone()
-        } else {
-            format!("{}\\{}", self.server, self.instance)
-        }
+        crate::model::sql_target(&self.server, Some(&self.instance))
     }
 }
 

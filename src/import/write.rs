@@ -5,7 +5,7 @@
 //! only through [`comment_safe`].
 
 use super::derive::{Imported, ImportedPool, Sql};
-use crate::model::{DbRole, Edition, HostsCms, Product};
+use crate::model::{DbRole, Edition, HostsCms};
 
 /// The value written where the document does not say: not a valid value of any key.
 pub const FILL_IN: &str = "FILL-IN";
@@ -144,14 +144,6 @@ pub fn pool_ids(pools: &[ImportedPool]) -> Vec<String> {
     ids
 }
 
-fn product_name(p: Product) -> (&'static str, &'static str) {
-    match p {
-        Product::Lync2013 => ("lync2013", "Lync Server 2013"),
-        Product::Sfb2015 => ("sfb2015", "Skype for Business Server 2015"),
-        Product::Sfb2019 => ("sfb2019", "Skype for Business Server 2019"),
-    }
-}
-
 fn sql_lines(out: &mut Out, indent: usize, sql: &Sql) {
     out.kv(indent, "server", &yaml_name(&sql.server));
     if sql.instance.is_empty() {
@@ -206,7 +198,8 @@ pub fn write(imported: &Imported, out_name: &str) -> Written {
     let versions: Vec<String> = imported.versions.iter().map(u32::to_string).collect();
     match imported.product {
         Some(p) => {
-            let (key, title) = product_name(p);
+            let facts = crate::product::facts(p);
+            let (key, title) = (facts.key, facts.name);
             out.comment(
                 0,
                 &format!(
@@ -334,7 +327,7 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, cands: &
                     None => "Standard Edition: a single-machine pool.".to_string(),
                 },
             );
-            out.kv(i, "edition", "standard");
+            out.kv(i, "edition", Edition::Standard.key());
         }
         Some(Edition::Enterprise) => {
             out.comment(
@@ -344,7 +337,7 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, cands: &
                     backend.as_deref().unwrap_or_default()
                 ),
             );
-            out.kv(i, "edition", "enterprise");
+            out.kv(i, "edition", Edition::Enterprise.key());
         }
         None => out.fill(
             i,
@@ -462,13 +455,7 @@ fn pool(out: &mut Out, imported: &Imported, p: &ImportedPool, id: &str, cands: &
     out.line(i, "#   fqdn: pool-c.contoso.com");
     out.line(
         i,
-        &format!(
-            "#   edition: {}",
-            match p.edition {
-                Some(Edition::Standard) => "standard",
-                _ => "enterprise",
-            }
-        ),
+        &format!("#   edition: {}", p.edition.unwrap_or_default().key()),
     );
     out.comment(i, "Which applications of the pool to back up and restore. The document does not say which are in use: true keeps their steps; set false only for one the pool does not use.");
     out.line(i, "services:");

@@ -169,16 +169,10 @@ pub struct RgsAudioPlan {
 }
 
 fn sql(r: &SqlRef) -> SqlPlan {
-    let instance = r.instance.clone().unwrap_or_default();
-    let target = if instance.is_empty() {
-        r.server.clone()
-    } else {
-        format!("{}\\{}", r.server, instance)
-    };
     SqlPlan {
         server: r.server.clone(),
-        instance,
-        target,
+        instance: r.instance.clone().unwrap_or_default(),
+        target: crate::model::sql_target(&r.server, r.instance.as_deref()),
     }
 }
 

@@ -259,10 +259,7 @@ pub struct CmsFailover {
 }
 
 fn sql_target(a: &SqlArgs) -> String {
-    match &a.instance {
-        Some(i) => format!("{}\\{}", a.server, i),
-        None => a.server.clone(),
-    }
+    crate::model::sql_target(&a.server, a.instance.as_deref())
 }
 
 fn cms_failover(ctx: &PoolCtx) -> CmsFailover {
