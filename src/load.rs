@@ -43,6 +43,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Why [`read_capped`] gave no bytes.
+#[derive(Debug)]
+pub enum CappedRead {
+    /// A folder, or an I/O error (its text).
+    Unreadable(String),
+    /// Longer than the cap; the length when the file system knew it in advance.
+    TooLarge(Option<u64>),
+}
+
+/// The bytes of the file at `path`, at most `max`. Bounded even when the length is not known in
+/// advance: a device or pipe (`/dev/zero`, a FIFO) reports length 0 but may never end.
+pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, CappedRead> {
+    let unreadable = |e: std::io::Error| CappedRead::Unreadable(e.to_string());
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(CappedRead::Unreadable("it is a folder".into()));
+    }
+    if meta.len() > max {
+        return Err(CappedRead::TooLarge(Some(meta.len())));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        return Err(CappedRead::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
 /// Read and check the topology file at `path`, applying `sets` (`PATH=VALUE`) before validation.
 pub fn load_file(path: &Path, sets: &[String]) -> Result<Loaded, LoadError> {
     load_file_as(path, None, sets)
@@ -55,32 +85,18 @@ pub fn load_file_as(path: &Path, name: Option<&str>, sets: &[String]) -> Result<
         path: shown.clone(),
         reason,
     };
-    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(unreadable("it is a folder".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        let d = Problem::error(
-            None,
-            format!(
-                "the file is {} bytes; a topology file is at most 1 MiB",
-                meta.len()
-            ),
-        );
-        return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
-    }
-    // Bounded: a device or pipe (`/dev/zero`, a FIFO) reports length 0 but may never end.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        let d = Problem::error(
-            None,
-            "the file holds more than 1 MiB; a topology file is at most 1 MiB",
-        );
-        return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
-    }
+    let bytes = match read_capped(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(CappedRead::Unreadable(reason)) => return Err(unreadable(reason)),
+        Err(CappedRead::TooLarge(len)) => {
+            let size = match len {
+                Some(n) => format!("the file is {n} bytes"),
+                None => "the file holds more than 1 MiB".to_string(),
+            };
+            let d = Problem::error(None, format!("{size}; a topology file is at most 1 MiB"));
+            return Err(LoadError::Invalid(vec![d.locate(&shown, sets)]));
+        }
+    };
     let name = match name {
         Some(n) => n.to_string(),
         None => file_name(path).unwrap_or_else(|| shown.clone()),

@@ -2,10 +2,10 @@
 //! no DTD (so no entities beyond the five predefined ones), bounded node count and depth, and
 //! every problem located as `FILE:LINE:COL`.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use crate::diagnostic::{shown, Diagnostic, Severity};
+use crate::load::CappedRead;
 
 /// Largest document accepted, in bytes. A published six-cluster topology is about 30 KB in
 /// UTF-8; UTF-16 doubles it. 8 MiB leaves room for very large deployments.
@@ -59,31 +59,21 @@ pub fn read_bounded(
     shown_name: &str,
     what: &'static str,
 ) -> Result<Vec<u8>, ImportError> {
-    let unreadable = |reason: String| ImportError::Unreadable {
-        path: shown_name.to_string(),
-        what,
-        reason,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(unreadable("it is a folder".into()));
-    }
-    // Bounded even when the length is not known in advance (a pipe or a device).
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(invalid(
+    crate::load::read_capped(path, MAX_DOCUMENT_BYTES).map_err(|e| match e {
+        CappedRead::Unreadable(reason) => ImportError::Unreadable {
+            path: shown_name.to_string(),
+            what,
+            reason,
+        },
+        CappedRead::TooLarge(_) => invalid(
             shown_name,
             None,
             format!(
                 "the document holds more than {} MiB; a topology document is far smaller",
                 MAX_DOCUMENT_BYTES / 1024 / 1024
             ),
-        ));
-    }
-    Ok(bytes)
+        ),
+    })
 }
 
 /// The document's text: UTF-8 (with or without BOM) or UTF-16 LE/BE (with a BOM, or without one
