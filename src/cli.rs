@@ -243,17 +243,41 @@ fn load(file: &Path, sets: &[String]) -> Result<Loading<Loaded>> {
             print_diagnostics(&l.warnings);
             Ok(Ok(l))
         }
-        Err(LoadError::Invalid(diags)) => {
+        Err(e) => Ok(Err(report_load_error(
+            &file.display().to_string(),
+            e,
+            "generated",
+        ))),
+    }
+}
+
+/// Print why a topology did not load (its findings, or why it could not be read) and give the
+/// outcome: findings, or reported trouble. `what` ends "nothing was ...".
+fn report_load_error(shown: &str, e: LoadError, what: &str) -> Outcome {
+    match e {
+        LoadError::Invalid(diags) => {
             print_diagnostics(&diags);
             let n = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("{}: {n} error(s); nothing was generated", file.display());
-            Ok(Err(Outcome::Findings))
+            eprintln!("{shown}: {n} error(s); nothing was {what}");
+            Outcome::Findings
         }
-        Err(e @ LoadError::Unreadable { .. }) => {
+        e @ LoadError::Unreadable { .. } => {
             eprintln!("{e}");
-            Ok(Err(Outcome::Reported))
+            Outcome::Reported
         }
     }
+}
+
+/// Refuse to overwrite an existing file without `--force` (reported trouble).
+fn refuse_overwrite(file: &Path, force: bool) -> Option<Outcome> {
+    if file.exists() && !force {
+        eprintln!(
+            "{}: error: the file exists; use --force to overwrite it",
+            file.display()
+        );
+        return Some(Outcome::Reported);
+    }
+    None
 }
 
 fn renderer(common: &Common) -> Result<Renderer> {
@@ -344,29 +368,30 @@ fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// The completion script for `shell`. PowerShell's filters its candidates with the `.Where{}`
-/// method syntax, which the PowerShell grammar used by the tests does not read; the pipeline
-/// form does the same.
+/// The completion script for `shell`. clap_complete's PowerShell script filters its candidates
+/// with the `.Where{}` method, which needs PowerShell 4.0 (the Lync 2013 servers this tool
+/// serves may run 3.0); the pipeline form does the same on 3.0. The tests check that no
+/// `.Where{` is left, so a changed clap_complete line cannot slip through.
 fn completions(shell: clap_complete::Shell) -> String {
+    const WHERE_METHOD: &str =
+        "$completions.Where{ $_.CompletionText -like \"$wordToComplete*\" } |";
+    const WHERE_PIPELINE: &str =
+        "$completions | Where-Object { $_.CompletionText -like \"$wordToComplete*\" } |";
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "abc-failover", &mut buf);
     let script = String::from_utf8_lossy(&buf).into_owned();
     match shell {
-        clap_complete::Shell::PowerShell => script.replace(
-            "$completions.Where{ $_.CompletionText -like \"$wordToComplete*\" } |",
-            "$completions | Where-Object { $_.CompletionText -like \"$wordToComplete*\" } |",
-        ),
+        clap_complete::Shell::PowerShell => {
+            debug_assert!(script.contains(WHERE_METHOD), "clap_complete changed");
+            script.replace(WHERE_METHOD, WHERE_PIPELINE)
+        }
         _ => script,
     }
 }
 
 fn init(file: &Path, force: bool) -> Result<Outcome> {
-    if file.exists() && !force {
-        eprintln!(
-            "{}: error: the file exists; use --force to overwrite it",
-            file.display()
-        );
-        return Ok(Outcome::Reported);
+    if let Some(refused) = refuse_overwrite(file, force) {
+        return Ok(refused);
     }
     std::fs::write(file, crate::starter::STARTER_TOPOLOGY)
         .with_context(|| format!("writing {}", file.display()))?;
@@ -399,12 +424,8 @@ fn import_document(document: &Path) -> Result<Loading<crate::import::Imported>> 
 }
 
 fn import(document: &Path, out: &Path, force: bool) -> Result<Outcome> {
-    if out.exists() && !force {
-        eprintln!(
-            "{}: error: the file exists; use --force to overwrite it",
-            out.display()
-        );
-        return Ok(Outcome::Reported);
+    if let Some(refused) = refuse_overwrite(out, force) {
+        return Ok(refused);
     }
     let imported = match import_document(document)? {
         Ok(i) => i,
@@ -417,7 +438,7 @@ fn import(document: &Path, out: &Path, force: bool) -> Result<Outcome> {
         );
         return Ok(Outcome::Findings);
     }
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = crate::load::file_name(out);
     let written =
         crate::import::write::write(&imported, name.as_deref().unwrap_or("topology.yaml"));
     std::fs::write(out, &written.text).with_context(|| format!("writing {}", out.display()))?;
@@ -615,16 +636,7 @@ fn load_sides(old: &Source, new: &Source, sets: &[String]) -> Result<Loading<[Lo
     for side in [old, new] {
         match side.load(&name, sets) {
             Ok(l) => loaded.push(l),
-            Err(LoadError::Invalid(diags)) => {
-                print_diagnostics(&diags);
-                let n = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!("{}: {n} error(s); nothing was compared", side.shown());
-                return Ok(Err(Outcome::Findings));
-            }
-            Err(e @ LoadError::Unreadable { .. }) => {
-                eprintln!("{e}");
-                return Ok(Err(Outcome::Reported));
-            }
+            Err(e) => return Ok(Err(report_load_error(&side.shown(), e, "compared"))),
         }
     }
     let [o, n]: [Loaded; 2] = loaded.try_into().expect("two sides");

@@ -39,11 +39,30 @@ const COMMANDS: [&str; 11] = [
 
 #[test]
 fn every_shell_completes_every_command() {
-    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+    // The form in which each shell's script offers a command and a flag as a candidate (a bare
+    // substring would match `man` inside `command` or `set` inside `reset`).
+    let forms: [(&str, &str, &str); 5] = [
+        ("bash", "__subcmd__{}\"", "--{}(?:[^A-Za-z0-9-]|$)"),
+        ("zsh", "'{}:", "'\\*?--{}[\\[=]"),
+        ("fish", "-a \"{}\"", "-l {} "),
+        ("powershell", "::new\\('{}',", "::new\\('--{}',"),
+        ("elvish", "cand {} ", "cand --{} "),
+    ];
+    for (shell, cmd_form, flag_form) in forms {
         let script = ok_stdout(&["completions", shell]);
+        let offers = |form: &str, word: &str| {
+            let pattern = form.replace("{}", &regex::escape(word));
+            regex::Regex::new(&pattern)
+                .expect("pattern")
+                .is_match(&script)
+        };
         for cmd in COMMANDS {
-            assert!(script.contains(cmd), "{shell}: no `{cmd}`");
+            assert!(offers(cmd_form, cmd), "{shell}: no command `{cmd}`");
         }
+        assert!(
+            !offers(cmd_form, "no-such-command"),
+            "{shell}: the check is blind"
+        );
         for flag in [
             "format",
             "deny-warnings",
@@ -53,8 +72,12 @@ fn every_shell_completes_every_command() {
             "dir",
             "compare",
         ] {
-            assert!(script.contains(flag), "{shell}: no `{flag}`");
+            assert!(offers(flag_form, flag), "{shell}: no flag `--{flag}`");
         }
+        assert!(
+            !offers(flag_form, "no-such-flag"),
+            "{shell}: the check is blind"
+        );
     }
     assert_eq!(run(&["completions", "tcsh"]).status.code(), Some(2));
 }
