@@ -655,18 +655,46 @@ fn blocks_that_need_a_missing_value_throw_at_their_first_line() {
             vec![
                 "--set pools.p1.replacement_pool.fqdn=<value>",
                 "--set pools.p1.backup_pool.backend.server=<value>",
+                "--set pools.p1.backup_pool.backend.instance=<value>",
             ],
         ),
     ] {
+        // The "Values still missing" table: placeholder -> the `--set` path that fills it.
+        let fills: Vec<(String, String)> = md
+            .lines()
+            .filter(|l| l.starts_with("| `MISSING-"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").collect();
+                let placeholder = cells[0].trim_start_matches("| ").trim_matches('`');
+                let set = cells[3].trim_start_matches("`--set ");
+                let path = set.split_once('=').expect("PATH=VALUE").0;
+                (format!("'{placeholder}'"), path.to_string())
+            })
+            .collect();
+        let filled: Vec<String> = fills
+            .iter()
+            .map(|(_, path)| format!("--set {path}=<value>"))
+            .collect();
+        assert_eq!(filled, needs, "{what}");
         let mut stopped = 0;
         for (line, block) in common::powershell_blocks(md) {
             let first = block.lines().next().unwrap_or("").trim();
             if block.contains("'MISSING-") {
-                assert!(
-                    first.starts_with("throw 'This block needs values the topology lacks. Render the runbook again with --set pools."),
+                // The throw names exactly the `--set` of each placeholder the block holds.
+                let sets: Vec<String> = fills
+                    .iter()
+                    .filter(|(placeholder, _)| block.contains(placeholder.as_str()))
+                    .map(|(_, path)| format!("--set {path}=<value>"))
+                    .collect();
+                assert!(!sets.is_empty(), "{what}: an unknown placeholder at {line}");
+                assert_eq!(
+                    first,
+                    format!(
+                        "throw 'This block needs values the topology lacks. Render the runbook again with {} (see Values still missing).'",
+                        sets.join(" ")
+                    ),
                     "{what}: block at line {line}:\n{block}"
                 );
-                assert!(first.contains("--set pools."), "{first}");
                 stopped += 1;
             } else {
                 assert!(
