@@ -6,14 +6,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_abc-failover"));
-    c.env("NO_COLOR", "1");
-    c
-}
+use common::bin;
 
 fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
+    common::abc(None, args)
 }
 
 fn code(o: &Output) -> i32 {

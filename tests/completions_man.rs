@@ -6,10 +6,7 @@ mod common;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_abc-failover"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    common::abc(None, args)
 }
 
 fn ok_stdout(args: &[&str]) -> String {

@@ -196,11 +196,7 @@ fn the_page_is_made_from_the_markdown_alone() {
 }
 
 fn abc(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_abc-failover"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
+    common::abc(None, args)
 }
 
 #[test]

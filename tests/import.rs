@@ -2,23 +2,17 @@
 //! validates once the listed values are filled with `--set`, `--compare` finds drift, and every
 //! malformed or hostile document gets a located error and writes nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_abc-failover"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("binary runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    out
+    common::abc(Some(dir), args)
 }
 
 fn stderr(out: &Output) -> String {

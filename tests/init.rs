@@ -1,17 +1,11 @@
 //! `init` writes a starter that validates cleanly, and never overwrites without `--force`.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 fn run(dir: &std::path::Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_abc-failover"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("binary runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    out
+    common::abc(Some(dir), args)
 }
 
 #[test]

@@ -12,6 +12,25 @@ pub mod cmdlets;
 pub mod quotes;
 pub mod structure;
 
+/// The abc-failover binary of this build, with NO_COLOR set.
+pub fn bin() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_abc-failover"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Run the binary with `args`, in `dir` when given; fails the test when the tool panicked.
+pub fn abc(dir: Option<&Path>, args: &[&str]) -> std::process::Output {
+    let mut c = bin();
+    if let Some(dir) = dir {
+        c.current_dir(dir);
+    }
+    let out = c.args(args).output().expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    out
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
