@@ -11,20 +11,7 @@ use tree_sitter::Node;
 
 /// The backup script of each pool of a topology, by pool, in topology order.
 fn scripts(loaded: &Loaded) -> Vec<(Pool, String)> {
-    let artifacts = common::render(loaded);
-    loaded
-        .topology
-        .pools
-        .iter()
-        .map(|pool| {
-            let id = pool.effective_id();
-            let path = format!("{id}/backup-{id}.ps1");
-            let bytes = artifacts
-                .get(&path)
-                .unwrap_or_else(|| panic!("{path} missing from the artifacts"));
-            (pool.clone(), common::text(bytes))
-        })
-        .collect()
+    common::pool_scripts(loaded)
 }
 
 /// Lync/SfB cmdlets (`Verb-CsNoun`) and sqlcmd, as called by the script.

@@ -7,17 +7,7 @@ use abc_failover::load::{load_bytes, Loaded};
 use abc_failover::plan::{pool_plan, PLACEHOLDER_MARKER};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-fn checklist_of(loaded: &Loaded, id: &str) -> String {
-    let a = common::render(loaded);
-    let key = format!("{id}/restore-checklist-{id}.md");
-    let bytes = a.get(&key).unwrap_or_else(|| {
-        panic!(
-            "{key} not rendered; have {:?}",
-            a.keys().collect::<Vec<_>>()
-        )
-    });
-    String::from_utf8(bytes.clone()).expect("UTF-8")
-}
+use common::checklist_of;
 
 fn sample(name: &str) -> Loaded {
     common::load_path(&common::root().join("samples").join(name))

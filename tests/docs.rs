@@ -227,20 +227,10 @@ fn topology_doc_lists_every_key_of_the_schema_as_the_schema_has_it() {
 
 /// The fenced blocks of `lang` in a Markdown text.
 fn blocks(md: &str, lang: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for line in md.lines() {
-        match &mut current {
-            None if line.trim_start() == format!("```{lang}") => current = Some(String::new()),
-            Some(_) if line.trim_start() == "```" => out.push(current.take().unwrap()),
-            Some(text) => {
-                text.push_str(line);
-                text.push('\n');
-            }
-            None => {}
-        }
-    }
-    out
+    common::fenced_blocks(md, lang)
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect()
 }
 
 #[test]

@@ -29,9 +29,7 @@ fn table() -> BTreeMap<(String, String), String> {
     t
 }
 
-fn text<'a>(n: Node, src: &'a str) -> &'a str {
-    &src[n.byte_range()]
-}
+use common::cmdlets::node_text as text;
 
 /// Node kinds that only wrap a value (no member access, cast or call in between).
 const WRAPPERS: &[&str] = &[

@@ -21,8 +21,7 @@ fn throws(src: &str) -> Vec<usize> {
 }
 
 fn checklist(loaded: &Loaded, id: &str) -> String {
-    let a = common::render(loaded);
-    common::text(&a[&format!("{id}/restore-checklist-{id}.md")])
+    common::checklist_of(loaded, id)
 }
 
 fn sample(name: &str, id: &str) -> String {

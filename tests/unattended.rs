@@ -8,22 +8,12 @@ use std::collections::BTreeSet;
 
 use abc_failover::escape::ps_literal;
 use abc_failover::load::Loaded;
-use tree_sitter::Node;
 
 /// The backup script of every pool, as (pool id, text).
 fn scripts(loaded: &Loaded) -> Vec<(String, String)> {
-    let artifacts = common::render(loaded);
-    loaded
-        .topology
-        .pools
-        .iter()
-        .map(|p| {
-            let id = p.effective_id();
-            let bytes = artifacts
-                .get(&format!("{id}/backup-{id}.ps1"))
-                .expect("script rendered");
-            (id, common::text(bytes))
-        })
+    common::pool_scripts(loaded)
+        .into_iter()
+        .map(|(pool, src)| (pool.effective_id(), src))
         .collect()
 }
 
@@ -76,9 +66,7 @@ const MAIL_FUNCTIONS: &[&str] = &[
     "Send-RunReport",
 ];
 
-fn node_text<'a>(n: Node, src: &'a str) -> &'a str {
-    n.utf8_text(src.as_bytes()).expect("UTF-8")
-}
+use common::cmdlets::node_text;
 
 use common::cmdlets::commands;
 

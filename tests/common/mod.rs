@@ -73,6 +73,40 @@ pub fn render(loaded: &Loaded) -> Artifacts {
 
 pub const TEMPLATES_ENV: &str = "ABC_FAILOVER_TEST_TEMPLATES";
 
+/// One generated file of pool `id` as text; `which` is 0 for the backup script, 1 for the
+/// restore checklist (the order of `render::pool_files`).
+fn pool_file(artifacts: &Artifacts, id: &str, which: usize) -> String {
+    let path = &abc_failover::render::pool_files(id)[which];
+    let bytes = artifacts.get(path).unwrap_or_else(|| {
+        panic!(
+            "{path} not rendered; have {:?}",
+            artifacts.keys().collect::<Vec<_>>()
+        )
+    });
+    text(bytes)
+}
+
+/// The backup script of pool `id`, as text.
+pub fn script_of(artifacts: &Artifacts, id: &str) -> String {
+    pool_file(artifacts, id, 0)
+}
+
+/// The restore checklist of pool `id`.
+pub fn checklist_of(loaded: &Loaded, id: &str) -> String {
+    pool_file(&render(loaded), id, 1)
+}
+
+/// Every pool's backup script, as (pool, text), in topology order.
+pub fn pool_scripts(loaded: &Loaded) -> Vec<(abc_failover::model::Pool, String)> {
+    let artifacts = render(loaded);
+    loaded
+        .topology
+        .pools
+        .iter()
+        .map(|pool| (pool.clone(), script_of(&artifacts, &pool.effective_id())))
+        .collect()
+}
+
 /// A generated file as text: BOM dropped, CRLF turned into LF.
 pub fn text(bytes: &[u8]) -> String {
     let s = std::str::from_utf8(bytes).expect("UTF-8");
@@ -135,11 +169,18 @@ pub fn walk<'t>(node: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
 /// The ```powershell blocks of a Markdown text, as written (with the `. {`, `trap { break }` and
 /// `}` lines every block is wrapped in), with the line each starts on (1-based).
 pub fn wrapped_powershell_blocks(md: &str) -> Vec<(usize, String)> {
+    fenced_blocks(md, "powershell")
+}
+
+/// The fenced blocks of language `lang` of a Markdown text (indented or not), with the line
+/// each body starts on (1-based).
+pub fn fenced_blocks(md: &str, lang: &str) -> Vec<(usize, String)> {
+    let open = format!("```{lang}");
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
     for (i, line) in md.lines().enumerate() {
         match &mut current {
-            None if line.trim_start() == "```powershell" => current = Some((i + 2, String::new())),
+            None if line.trim_start() == open => current = Some((i + 2, String::new())),
             Some(_) if line.trim_start() == "```" => out.push(current.take().expect("open block")),
             Some((_, body)) => {
                 body.push_str(line);
@@ -148,7 +189,7 @@ pub fn wrapped_powershell_blocks(md: &str) -> Vec<(usize, String)> {
             None => {}
         }
     }
-    assert!(current.is_none(), "unclosed ```powershell block");
+    assert!(current.is_none(), "unclosed ```{lang} block");
     out
 }
 

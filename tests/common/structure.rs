@@ -9,9 +9,7 @@ pub fn norm(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub fn text<'a>(n: Node, src: &'a str) -> &'a str {
-    n.utf8_text(src.as_bytes()).expect("UTF-8")
-}
+pub use super::cmdlets::node_text as text;
 
 /// Every node of `kind` under `root` whose normalised text is `wanted`.
 pub fn find_all<'t>(root: Node<'t>, src: &str, kind: &str, wanted: &str) -> Vec<Node<'t>> {
