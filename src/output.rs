@@ -382,12 +382,12 @@ fn page_markdown(rel: &str) -> Option<String> {
 /// [`crate::html::page`] makes from their Markdown (a hand edit of the page still gets its diff).
 fn page_follows_markdown(
     rel: &str,
+    md: &str,
     old_page: &[u8],
     new_page: &[u8],
     old_md: Option<&[u8]>,
     new_md: Option<&[u8]>,
 ) -> Option<String> {
-    let md = page_markdown(rel)?;
     let (old_md, new_md) = (old_md?, new_md?);
     let id = rel.split('/').next()?;
     (old_md != new_md
@@ -477,19 +477,23 @@ pub fn check(out: &Path, artifacts: &Artifacts) -> Result<CheckReport, OutputErr
                         report.findings.push(finding(FindingKind::HandEdited, None));
                     }
                 }
-                let old_md = match page_markdown(rel) {
-                    Some(md) => read_if_exists(&target(out, &md))?,
+                let follows = match page_markdown(rel) {
+                    Some(md) => {
+                        let old_md = read_if_exists(&target(out, &md))?;
+                        let new_md = artifacts.get(&md);
+                        page_follows_markdown(
+                            rel,
+                            &md,
+                            &old,
+                            bytes,
+                            old_md.as_deref(),
+                            new_md.map(Vec::as_slice),
+                        )
+                    }
                     None => None,
                 };
-                let new_md = page_markdown(rel).and_then(|md| artifacts.get(&md));
-                let diff = page_follows_markdown(
-                    rel,
-                    &old,
-                    bytes,
-                    old_md.as_deref(),
-                    new_md.map(Vec::as_slice),
-                )
-                .or_else(|| unified(rel, Some(&old), Some(bytes), "a", "b").map(|d| d.text));
+                let diff = follows
+                    .or_else(|| unified(rel, Some(&old), Some(bytes), "a", "b").map(|d| d.text));
                 report.findings.push(finding(FindingKind::Changed, diff));
             }
         }
@@ -577,6 +581,7 @@ pub fn diff(old: &Artifacts, new: &Artifacts) -> (Vec<String>, BTreeMap<String, 
             let (old_md, new_md) = (old.get(&md), new.get(&md));
             if let Some(line) = page_follows_markdown(
                 rel,
+                &md,
                 o,
                 n,
                 old_md.map(Vec::as_slice),

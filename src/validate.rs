@@ -169,7 +169,7 @@ pub fn path_problem(path: &str) -> Option<String> {
         }
     }
     if path.encode_utf16().count() > FOLDER_PATH_MAX_UTF16 {
-        return Some("is longer than 200 characters (backup sets add their own folders under it, and Windows PowerShell 3.0 stops at 260)".into());
+        return Some(format!("is longer than {FOLDER_PATH_MAX_UTF16} characters, counted as Windows does (a character outside the Basic Multilingual Plane, such as an emoji, counts twice); backup sets add their own folders under it, and Windows PowerShell 3.0 stops at 260"));
     }
     None
 }
