@@ -34,7 +34,7 @@ TEMPLATES = ROOT / "templates"
 ENV = "ABC_FAILOVER_TEST_TEMPLATES"
 # Non-golden test binaries that render templates, tried in this order (the first to fail
 # catches the mutation); a checklist mutation tries checklist first.
-BINARIES = ["backup_logic", "checklist", "backup_script", "quote_rules"]
+BINARIES = ["backup_logic", "checklist", "backup_script", "quote_rules", "runbook_guards"]
 # Tests of those binaries that do not render through the override (they run the CLI binary).
 SKIP = ["two_processes_in_different_folders_write_identical_bytes"]
 

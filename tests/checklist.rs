@@ -1039,8 +1039,8 @@ fn key_commands_are_exact_and_in_their_own_step() {
         (4, "Import-CsRgsConfiguration -Destination ('service:ApplicationServer:' + $PoolB) -FileName (Join-Path $Set 'ResponseGroups\\RgsConfiguration.zip')"),
         (7, "Invoke-CsPoolFailover -PoolFqdn $PoolA -DisasterMode -Verbose"),
         (9, "Move-CsUser -Target $PoolC -Force -Confirm:$false"),
-        (10, "Move-CsConferenceDirectory -Identity $Directory.Identity -TargetPool $PoolC -Force -Confirm:$false"),
-        (11, "Move-CsApplicationEndpoint -Identity $Number.PrimaryUri -TargetApplicationPool $PoolC -Force -Confirm:$false"),
+        (10, "Move-CsConferenceDirectory -Identity $Directory.Identity -TargetPool $PoolC -Force -Confirm:$false -ErrorAction Stop"),
+        (11, "Move-CsApplicationEndpoint -Identity $Number.PrimaryUri -TargetApplicationPool $PoolC -Force -Confirm:$false -ErrorAction Stop"),
         (13, "Import-CsUserData -PoolFqdn $PoolC -FileName $UserDataFromB -ErrorAction Stop"),
         (14, "Set-CsCallParkServiceMusicOnHoldFile -Service ('ApplicationServer:' + $PoolC) -Content ([System.IO.File]::ReadAllBytes($MohFiles[0].FullName))"),
         (16, "Export-CsRgsConfiguration -Source $OnB -Owner $OwnerA -FileName $RgsStep16 -ErrorAction Stop"),
@@ -1050,7 +1050,7 @@ fn key_commands_are_exact_and_in_their_own_step() {
         (26, "Invoke-CsBackupServiceSync -PoolFqdn $PoolC"),
         (26, "Invoke-CsBackupServiceSync -PoolFqdn $PoolB"),
         (27, "Convert-CsUserData -InputFile $UserDataFromB -OutputFile $UserData2010 -TargetVersion Lync2010"),
-        (27, "Update-CsUserData -FileName $UserData2010 -UserFilter $Sip -Confirm:$false"),
+        (27, "Update-CsUserData -FileName $UserData2010 -UserFilter $Sip -Confirm:$false -ErrorAction Stop"),
     ];
     let steps: Vec<(u32, String)> = (1..=29).map(|n| (n, code(&step(&md, n)))).collect();
     for (n, wanted) in table {

@@ -1248,3 +1248,72 @@ fn every_block_runs_whole_as_one_dot_sourced_script_block() {
     }
     assert!(checked > 150, "only {checked} blocks");
 }
+
+/// A loop that changes one object per turn (move, set, start, stop, create, update) reports a
+/// failed object and goes on with the others: the command sits in a `try` inside the loop, and
+/// the block stops after the loop, naming the failures, when there were any. Without it the
+/// wrapper's `trap` would stop the loop at the first failure and leave the rest undone. A loop
+/// whose turns depend on each other says so in a comment and stops at the first failure.
+#[test]
+fn loops_that_change_objects_go_on_past_a_failure_and_stop_after() {
+    let changes = |name: &str| {
+        [
+            "Move-", "Set-", "Start-", "Stop-", "New-", "Update-", "Import-", "Remove-",
+        ]
+        .iter()
+        .any(|v| name.starts_with(v))
+            && common::cmdlets::is_cs_cmdlet(name)
+    };
+    let mut loops = 0;
+    for (what, md) in topologies() {
+        for (line, block) in common::powershell_blocks(&md) {
+            let tree = common::parse_ps(&block);
+            let mut problems = Vec::new();
+            common::walk(tree.root_node(), &mut |n| {
+                if n.kind() != "foreach_statement" {
+                    return;
+                }
+                if node_text(n, &block).contains("# Stops at the first failure on purpose: ") {
+                    return;
+                }
+                let mut changed = false;
+                common::walk(n, &mut |c| {
+                    if c.kind() != "command" {
+                        return;
+                    }
+                    let Some(name) = c.child_by_field_name("command_name") else {
+                        return;
+                    };
+                    if !changes(node_text(name, &block)) {
+                        return;
+                    }
+                    changed = true;
+                    let mut up = c.parent();
+                    let mut in_try = false;
+                    while let Some(p) = up {
+                        if p.id() == n.id() {
+                            break;
+                        }
+                        in_try |= p.kind() == "try_statement";
+                        up = p.parent();
+                    }
+                    if !in_try {
+                        problems.push(format!("{} outside a try", node_text(c, &block)));
+                    }
+                });
+                if changed {
+                    loops += 1;
+                    let after = &block[n.end_byte()..];
+                    if !after.contains("if ($Failed.Count -gt 0) { throw (") {
+                        problems.push(format!("no stop after the loop {}", node_text(n, &block)));
+                    }
+                }
+            });
+            assert!(
+                problems.is_empty(),
+                "{what}: block at line {line}: {problems:#?}"
+            );
+        }
+    }
+    assert!(loops >= 20, "only {loops} loops");
+}
