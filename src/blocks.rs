@@ -137,6 +137,16 @@ mod tests {
     }
 
     #[test]
+    fn only_the_body_of_a_block_is_searched_for_placeholders() {
+        // The line before a block may quote a placeholder; the block after it holds none.
+        let md = "Fill `'MISSING-x'`:\n'MISSING-x'\n```powershell\n$Y = 1\n```\n";
+        assert_eq!(stop_on_missing(md, &missing_x()), md);
+        // A block on the first line of the text.
+        let md = "```powershell\n$X = 'MISSING-x'\n```";
+        assert!(stop_on_missing(md, &missing_x()).starts_with("```powershell\nthrow '"));
+    }
+
+    #[test]
     fn every_block_is_wrapped_and_a_missing_value_throw_lands_inside() {
         let missing = missing_x();
         let md =
