@@ -369,6 +369,35 @@ fn an_output_folder_that_is_a_file_is_trouble_and_left_alone() {
     assert_eq!(std::fs::read(&out).unwrap(), b"not a folder");
 }
 
+/// A lock file or a generated file that cannot be read (here: a folder in its place) is trouble
+/// naming it, for render and for check. It is never taken for a missing file: render reads
+/// everything before its first write, so it changes nothing, even when the topology changed.
+#[test]
+fn an_unreadable_lock_or_generated_file_is_trouble_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let topology = sample("contoso.yaml");
+    let changed = ["--set", "backup.retention_days=22"];
+    for rel in ["abc-failover.lock.json", "red/backup-red.ps1"] {
+        let out = tmp.path().join(rel.replace(['/', '.'], "-"));
+        render_ok(&topology, &out, &[]);
+        let path = out.join(rel);
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        let before = common::files_under(&out);
+        for o in [
+            render_into(&topology, &out, &changed),
+            check_against(&topology, &out, &[]),
+        ] {
+            assert_eq!(code(&o), 2, "{rel}: {}{}", stdout(&o), stderr(&o));
+            let file_name = path.file_name().unwrap().to_str().unwrap();
+            assert!(stderr(&o).contains(file_name), "{rel}: {}", stderr(&o));
+        }
+        assert!(path.is_dir(), "{rel} was replaced");
+        assert!(before.len() > 3, "{rel}: {} files", before.len());
+        assert_eq!(common::files_under(&out), before, "{rel}: render wrote");
+    }
+}
+
 #[test]
 fn diff_shows_only_the_changed_pool() {
     let tmp = tempfile::tempdir().unwrap();
