@@ -630,6 +630,22 @@ mod tests {
         }
     }
 
+    /// Only a name that is taken moves on to the next one; any other error is returned as it
+    /// is, not after 100 tries as 'no free temporary file name'.
+    #[test]
+    fn a_temporary_file_skips_taken_names_and_reports_other_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let taken = dir.path().join(format!(".f.tmp-{}-0", std::process::id()));
+        std::fs::write(&taken, "").unwrap();
+        let (tmp, _) = create_temp(dir.path(), "f").unwrap();
+        assert_eq!(
+            tmp.file_name().unwrap().to_string_lossy(),
+            format!(".f.tmp-{}-1", std::process::id())
+        );
+        let err = create_temp(&dir.path().join("missing"), "f").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound, "{err}");
+    }
+
     #[test]
     fn diffs_show_control_characters_instead_of_sending_them() {
         let d = unified("x.md", Some(b"a\n"), Some(b"a\x1b[2J\x07\n"), "a", "b")
