@@ -273,7 +273,21 @@ fn unknown_key_says_did_you_mean() {
         &y,
         pos_of(&y, "retension_days"),
         &["unknown key `retension_days`"],
-        Some("did you mean `retention_days`?"),
+        Some(
+            "did you mean `retention_days`? (known keys: `root`, `copies`, `sql_backup_path`, \
+             `retention_days`, `keep_last`, `schedule`, `run_as`)",
+        ),
+    );
+    // Too far from every key for a guess: the list alone.
+    let y = base_with("  sql_backup_path", "  qqqqqqq: 3\n  sql_backup_path");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "qqqqqqq"),
+        &["unknown key `qqqqqqq`"],
+        Some(
+            "known keys here: `root`, `copies`, `sql_backup_path`, `retention_days`, \
+             `keep_last`, `schedule`, `run_as`",
+        ),
     );
 }
 
@@ -284,7 +298,14 @@ fn unknown_enum_value_says_did_you_mean() {
         &y,
         pos_of(&y, "sfb2051"),
         &["unknown value `sfb2051`"],
-        Some("did you mean `sfb2015`?"),
+        Some("did you mean `sfb2015`? (one of `lync2013`, `sfb2015`, `sfb2019`)"),
+    );
+    let y = base_with("product: sfb2015", "product: qqqqqqq");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "qqqqqqq"),
+        &["unknown value `qqqqqqq`"],
+        Some("use one of `lync2013`, `sfb2015`, `sfb2019`"),
     );
 }
 
