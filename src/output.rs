@@ -260,11 +260,7 @@ pub fn write(out: &Path, artifacts: &Artifacts) -> Result<Vec<(String, Change)>,
         refuse_links(out, rel)?;
     }
 
-    let (lock_writes, file_writes): (Vec<String>, Vec<String>) = report
-        .iter()
-        .filter(|(_, change)| *change != Change::Unchanged)
-        .map(|(rel, _)| rel.clone())
-        .partition(|rel| rel == LOCK_FILE);
+    let (file_writes, lock_writes) = write_rounds(&report);
     write_files(out, &file_writes, artifacts)?;
     for rel in stale {
         let path = target(out, &rel);
@@ -285,6 +281,15 @@ pub fn write(out: &Path, artifacts: &Artifacts) -> Result<Vec<(String, Change)>,
     }
     report.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(report)
+}
+
+/// What `write` writes, in two rounds: every changed file but the lock, then the lock.
+fn write_rounds(report: &[(String, Change)]) -> (Vec<String>, Vec<String>) {
+    report
+        .iter()
+        .filter(|(_, change)| *change != Change::Unchanged)
+        .map(|(rel, _)| rel.clone())
+        .partition(|rel| rel != LOCK_FILE)
 }
 
 /// Text of a generated file for display in a diff: BOM dropped, CRLF as LF.
@@ -628,6 +633,19 @@ mod tests {
         ] {
             assert!(!is_generated_path(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_lock_is_written_in_the_last_round_and_unchanged_files_not_at_all() {
+        let report = [
+            (LOCK_FILE.to_string(), Change::Changed),
+            ("a/backup-a.ps1".to_string(), Change::Created),
+            ("a/restore-checklist-a.md".to_string(), Change::Unchanged),
+            ("b/backup-b.ps1".to_string(), Change::Changed),
+        ];
+        let (files, lock) = write_rounds(&report);
+        assert_eq!(files, ["a/backup-a.ps1", "b/backup-b.ps1"]);
+        assert_eq!(lock, [LOCK_FILE]);
     }
 
     /// Only a name that is taken moves on to the next one; any other error is returned as it
