@@ -689,6 +689,11 @@ mod tests {
             "{d}"
         );
         assert!(unified("x", Some(b"same"), Some(b"same"), "a", "b").is_none());
+        // Exactly one newline at the end, with or without one at the end of the files.
+        for (a, b) in [(&b"a\n"[..], &b"b\n"[..]), (b"a", b"b")] {
+            let d = unified("x.md", Some(a), Some(b), "a", "b").unwrap().text;
+            assert!(d.ends_with('\n') && !d.ends_with("\n\n"), "{d:?}");
+        }
         let d = unified("x.md", None, Some(b"new\n"), "old", "new")
             .unwrap()
             .text;

@@ -226,6 +226,28 @@ fn number_out_of_range_is_explained() {
         &["-3 is out of range", "whole number"],
         None,
     );
+    // The type's own bounds are exact: u32::MAX reaches validation, one more does not.
+    let y = base_with(
+        "  sql_backup_path",
+        "  keep_last: 4294967296\n  sql_backup_path",
+    );
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "4294967296"),
+        &["4294967296 is out of range: expected a whole number from 0 to 4294967295"],
+        None,
+    );
+    let y = base_with(
+        "  sql_backup_path",
+        "  keep_last: 4294967295\n  sql_backup_path",
+    );
+    let r = assert_invalid_at(
+        &y,
+        pos_of(&y, "4294967295"),
+        &["keep_last is 4294967295"],
+        None,
+    );
+    assert!(!r.stderr.contains("out of range"), "{}", r.stderr);
 }
 
 #[test]

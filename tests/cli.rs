@@ -273,6 +273,36 @@ fn removing_a_pool_removes_its_files_and_nothing_else() {
     assert_eq!(code(&check_against(&smaller, &out, &[])), 0);
 }
 
+/// A file of a removed pool that the operator already deleted is no obstacle; one that cannot
+/// be removed (a folder in its place) is trouble naming it, and the previous lock stays, so the
+/// next render tries again.
+#[test]
+fn removing_a_pool_copes_with_files_already_gone_and_reports_the_ones_it_cannot_remove() {
+    let tmp = tempfile::tempdir().unwrap();
+    let smaller = write_topology(tmp.path(), "contoso.yaml", &contoso_without_dub());
+
+    let out = tmp.path().join("gone");
+    render_ok(&sample("contoso.yaml"), &out, &[]);
+    std::fs::remove_file(out.join("dub/backup-dub.ps1")).unwrap();
+    let o = render_into(&smaller, &out, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!out.join("dub").exists());
+
+    let out = tmp.path().join("stuck");
+    render_ok(&sample("contoso.yaml"), &out, &[]);
+    let lock_before = std::fs::read(out.join("abc-failover.lock.json")).unwrap();
+    let stuck = out.join("dub/backup-dub.ps1");
+    std::fs::remove_file(&stuck).unwrap();
+    std::fs::create_dir(&stuck).unwrap();
+    let o = render_into(&smaller, &out, &[]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("backup-dub.ps1"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(out.join("abc-failover.lock.json")).unwrap(),
+        lock_before
+    );
+}
+
 #[test]
 fn a_lock_file_cannot_make_render_delete_other_files() {
     let tmp = tempfile::tempdir().unwrap();
