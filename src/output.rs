@@ -636,6 +636,23 @@ mod tests {
     }
 
     #[test]
+    fn only_a_generated_page_has_a_markdown_runbook() {
+        assert_eq!(
+            page_markdown("p/restore-checklist-p.html").as_deref(),
+            Some("p/restore-checklist-p.md")
+        );
+        for other in [
+            "p/backup-p.ps1",
+            "p/restore-checklist-p.md",
+            "p/restore-checklist-q.html",
+            "../restore-checklist-...html",
+            "P/restore-checklist-P.html",
+        ] {
+            assert_eq!(page_markdown(other), None, "{other}");
+        }
+    }
+
+    #[test]
     fn the_lock_is_written_in_the_last_round_and_unchanged_files_not_at_all() {
         let report = [
             (LOCK_FILE.to_string(), Change::Changed),
