@@ -442,3 +442,35 @@ impl<'de> MapAccess<'de> for Map<'_> {
         seed.deserialize(NodeDe(node))
     }
 }
+
+/// The model has no number with a fraction and no unit value, so the loader's tests never reach
+/// those parts of the deserializer; they are checked here.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Origin;
+
+    fn de<T: DeserializeOwned>(yaml: &str) -> Result<T, String> {
+        let node = crate::yaml::parse(yaml, Origin::File).expect("YAML");
+        from_node(&node).map_err(|p| p.message)
+    }
+
+    #[test]
+    fn numbers_with_and_without_a_fraction_read_as_f64() {
+        assert_eq!(de::<f64>("2.5"), Ok(2.5));
+        assert_eq!(de::<f64>("-3"), Ok(-3.0));
+        assert_eq!(de::<f32>("0.5"), Ok(0.5));
+        assert_eq!(
+            de::<f64>("'2.5'"),
+            Err("expected a number, found the string \"2.5\"".into())
+        );
+    }
+
+    #[test]
+    fn only_a_null_reads_as_unit() {
+        assert_eq!(de::<()>("~"), Ok(()));
+        assert_eq!(de::<()>("null"), Ok(()));
+        let err = de::<()>("'null'").unwrap_err();
+        assert!(err.starts_with("expected nothing (null), found"), "{err}");
+    }
+}

@@ -329,6 +329,16 @@ fn unknown_enum_value_says_did_you_mean() {
         &["unknown value `qqqqqqq`"],
         Some("use one of `lync2013`, `sfb2015`, `sfb2019`"),
     );
+    // A null is no value at all, not a misspelt one (a quoted 'null' is one).
+    let y = base_with("product: sfb2015", "product: null");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "null"),
+        &["expected one of `lync2013`, `sfb2015`, `sfb2019`, found nothing (null)"],
+        None,
+    );
+    let y = base_with("product: sfb2015", "product: 'null'");
+    assert_invalid_at(&y, pos_of(&y, "'null'"), &["unknown value `null`"], None);
 }
 
 #[test]
