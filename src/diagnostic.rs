@@ -329,6 +329,19 @@ mod tests {
             carets("k: \"a\\\"b\"", 1, 4).lines().last(),
             Some("  |    ^^^^^^")
         );
+        // An escape skips the next character only, in a double-quoted value only.
+        assert_eq!(
+            carets("k: \"ab\" x", 1, 4).lines().last(),
+            Some("  |    ^^^^")
+        );
+        assert_eq!(
+            carets("k: \"\\\"b\" x", 1, 4).lines().last(),
+            Some("  |    ^^^^^")
+        );
+        assert_eq!(
+            carets("k: 'a\\' x", 1, 4).lines().last(),
+            Some("  |    ^^^^")
+        );
         // Past the end of the line (a missing value): one caret after it.
         assert_eq!(carets("key:", 1, 5).lines().last(), Some("  |     ^"));
     }
@@ -341,6 +354,7 @@ mod tests {
         assert!(Snippet::new(&"x".repeat(300), 1, 1).is_none());
         assert!(Snippet::new("a\n\n", 2, 1).is_none());
         assert_eq!(Snippet::new("a\rb\r\nc", 3, 1).unwrap().text, "c");
+        assert_eq!(Snippet::new("a\rb", 2, 1).unwrap().text, "b");
         assert_eq!(Snippet::new("a\r\nb\r\n", 2, 1).unwrap().text, "b");
         assert_eq!(Snippet::new("a\nb\n", 2, 1).unwrap().text, "b");
     }
