@@ -195,15 +195,19 @@ fn check_reports_extra_generated_files() {
     // must not fail on it (render then check always exits 0); it is pointed out on stderr.
     std::fs::create_dir_all(out.join("old")).unwrap();
     std::fs::write(out.join("old/backup-old.ps1"), "stale").unwrap();
+    // A folder named like a pool but holding none of its files is nothing to point out.
+    std::fs::create_dir_all(out.join("misc")).unwrap();
     assert_eq!(code(&render_into(&sample("contoso.yaml"), &out, &[])), 0);
     assert!(out.join("old/backup-old.ps1").exists());
     let o = check_against(&sample("contoso.yaml"), &out, &[]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(!stdout(&o).contains("extra:"), "{}", stdout(&o));
-    assert!(
-        stderr(&o).contains("note: old/backup-old.ps1 looks generated"),
-        "{}",
-        stderr(&o)
+    assert_eq!(
+        stderr_lines(&o, "note: "),
+        [
+            "note: old/backup-old.ps1 looks generated, but the lock file does not list it: render \
+          never removes it; delete it by hand if it is stale"
+        ],
     );
 
     // Files listed in the lock file whose pool left the topology.
@@ -217,6 +221,8 @@ fn check_reports_extra_generated_files() {
             && s.contains("extra: dub/restore-checklist-dub.md"),
         "{s}"
     );
+    // An extra file is listed: it is reported as extra, with no note besides.
+    assert!(stderr_lines(&o, "note: ").is_empty(), "{}", stderr(&o));
 }
 
 #[test]
@@ -1182,6 +1188,36 @@ fn diff_reads_rev_path_through_git_show() {
     let o = run_in(dir, &["diff", "HEAD:bad.yaml", "conf/topology.yaml"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("HEAD:bad.yaml:1:"), "{}", stderr(&o));
+    // The size limit holds through git too: 1 MiB loads, one byte more is refused (git's output
+    // is read only to one byte over the limit, so the message has that size).
+    for (name, size) in [("max.yaml", 1024 * 1024), ("over.yaml", 1024 * 1024 + 5000)] {
+        let mut text = contoso_text();
+        text.push_str("# padding\n");
+        text.push_str(&"#".repeat(size - text.len() - 1));
+        text.push('\n');
+        write_topology(dir, name, &text);
+    }
+    git(dir, &["add", "max.yaml", "over.yaml"]);
+    git(dir, &["commit", "-q", "-m", "sizes"]);
+    let o = run_in(
+        dir,
+        &["diff", "HEAD:max.yaml", "conf/topology.yaml", "--stat"],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("dub: 3 file(s) changed"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(dir, &["diff", "HEAD:over.yaml", "conf/topology.yaml"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "HEAD:over.yaml: error: the file is 1048577 bytes; a topology file is at most 1 MiB"
+        ),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
