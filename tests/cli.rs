@@ -1317,3 +1317,93 @@ fn render_and_check_report_as_json() {
         "{doc}"
     );
 }
+
+/// An output folder with one hand-edited runbook, for the stdout tests below.
+fn hand_edited_output(tmp: &Path) -> (String, PathBuf) {
+    let topology = sample("contoso.yaml");
+    let out = tmp.join("out");
+    render_ok(&topology, &out, &[]);
+    let md = out.join("red/restore-checklist-red.md");
+    let mut text = std::fs::read_to_string(&md).unwrap();
+    text.push_str("hand edit\n");
+    std::fs::write(&md, text).unwrap();
+    (topology, out)
+}
+
+/// check paints its diff on a terminal (a pseudo-terminal from util-linux's `script`, which
+/// Debian always has), never with NO_COLOR set, never into a pipe.
+#[cfg(target_os = "linux")]
+#[test]
+fn check_paints_its_diff_on_a_terminal_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (topology, out) = hand_edited_output(tmp.path());
+    let command = format!(
+        "'{}' check '{}' -o '{}'",
+        env!("CARGO_BIN_EXE_abc-failover"),
+        topology,
+        out.display()
+    );
+    let on_terminal = |no_color: Option<&str>| {
+        let mut c = Command::new("script");
+        c.args(["-qec", &command, "/dev/null"]);
+        match no_color {
+            Some(v) => c.env("NO_COLOR", v),
+            None => c.env_remove("NO_COLOR"),
+        };
+        c.output().expect("util-linux script runs")
+    };
+    let o = on_terminal(None);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("\x1b[31m-hand edit"),
+        "{:?}",
+        stdout(&o)
+    );
+    let o = on_terminal(Some(""));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("-hand edit"), "{:?}", stdout(&o));
+    assert!(!stdout(&o).contains('\x1b'), "{:?}", stdout(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_abc-failover"))
+        .env_remove("NO_COLOR")
+        .args(["check", &topology, "-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1);
+    assert!(!stdout(&o).contains('\x1b'), "{:?}", stdout(&o));
+}
+
+/// A reader that went away (`check | head -1`) does not change the exit code or add an error;
+/// a stdout that cannot be written for any other reason (a full disk: /dev/full) is trouble.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_pipe_is_no_error_but_a_full_disk_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (topology, out) = hand_edited_output(tmp.path());
+    let args = ["check", topology.as_str(), "-o", out.to_str().unwrap()];
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = bin()
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = bin()
+        .args(args)
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("No space left on device"),
+        "{}",
+        stderr(&o)
+    );
+}
