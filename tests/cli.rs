@@ -116,11 +116,19 @@ fn render_writes_both_files_per_pool_and_the_lock_file() {
 fn render_twice_changes_nothing_and_check_passes() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    assert_eq!(
-        code(&render_into(&sample("fabrikam-sfb2019.yaml"), &out, &[])),
-        0
-    );
+    let first = render_into(&sample("fabrikam-sfb2019.yaml"), &out, &[]);
+    assert_eq!(code(&first), 0);
     let before = common::files_under(&out);
+    let total = format!(
+        "{} file(s), {} written or removed",
+        before.len(),
+        before.len()
+    );
+    assert!(
+        stderr(&first).ends_with(&format!("{total}\n")),
+        "{}",
+        stderr(&first)
+    );
     let mtimes: Vec<_> = before
         .keys()
         .map(|p| std::fs::metadata(out.join(p)).unwrap().modified().unwrap())
@@ -133,6 +141,8 @@ fn render_twice_changes_nothing_and_check_passes() {
         report.lines().all(|l| l.starts_with("unchanged ")),
         "{report}"
     );
+    let none = format!("{} file(s), 0 written or removed\n", before.len());
+    assert!(stderr(&second).ends_with(&none), "{}", stderr(&second));
     assert_eq!(
         common::files_under(&out),
         before,
