@@ -342,6 +342,10 @@ mod tests {
             carets("k: 'a\\' x", 1, 4).lines().last(),
             Some("  |    ^^^^")
         );
+        // A comment needs a space before its `#`; a flow indicator ends a value, not starts it.
+        assert_eq!(carets("k: a #c", 1, 4).lines().last(), Some("  |    ^"));
+        assert_eq!(carets("k: a#c", 1, 4).lines().last(), Some("  |    ^^^"));
+        assert_eq!(carets("k: ,ab", 1, 4).lines().last(), Some("  |    ^^^"));
         // Past the end of the line (a missing value): one caret after it.
         assert_eq!(carets("key:", 1, 5).lines().last(), Some("  |     ^"));
     }
