@@ -370,5 +370,8 @@ mod tests {
         assert_eq!(shown(&long).chars().count(), 101);
         assert!(shown(&long).ends_with('…'));
         assert_eq!(shown("pool-a.contoso.com"), "pool-a.contoso.com");
+        // Exactly at the limit nothing is cut, so no ellipsis.
+        assert_eq!(shown(&"x".repeat(100)), "x".repeat(100));
+        assert_eq!(shown(&"x".repeat(101)), format!("{}…", "x".repeat(100)));
     }
 }
