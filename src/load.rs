@@ -239,9 +239,9 @@ fn set_at(
 ) -> Result<(), Problem> {
     let seg = segs[i];
     let last = i + 1 == segs.len();
-    // An empty value (`replacement_pool:` with nothing after it) can receive keys.
+    // An empty value (`replacement_pool:` with nothing after it) can receive keys. (The root is
+    // never one: load refuses a topology that is not a mapping before any --set.)
     if matches!(&node.kind, Kind::Scalar { text, plain: true } if yaml::resolve_plain(text) == yaml::Plain::Null)
-        && i > 0
     {
         node.kind = Kind::Map(Vec::new());
     }

@@ -1342,6 +1342,39 @@ fn set_fills_an_empty_mapping_value() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// An empty value is an empty scalar (it clears an optional mapping); a value that YAML reads
+/// as nothing because of a `#` is refused; a topology that is not a mapping gets no keys.
+#[test]
+fn set_with_an_empty_value_and_on_a_null_topology() {
+    let y = base_with(
+        "    services:",
+        "    replacement_pool:\n      fqdn: sfbse03.litwareinc.com\n      edition: standard\n    services:",
+    );
+    let r = validate_text(&y, &["--set", "pools.se1.replacement_pool="]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sets = ["pools.se1.replacement_pool=".to_string()];
+    let l = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &sets).expect("loads");
+    assert!(l.topology.pools[0].replacement_pool.is_none());
+
+    let r = validate_text(BASE, &["--set", "organization=#1"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the value `#1` reads as nothing in YAML (`#` starts a comment)"),
+        "{}",
+        r.stderr
+    );
+
+    let r = validate_text("~\n", &["--set", "format=1"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_error_at(
+        &r,
+        (1, 1),
+        &["the topology must be a mapping of keys to values, found nothing (null)"],
+        None,
+    );
+}
+
 #[test]
 fn set_with_an_unknown_key() {
     let r = validate_text(
