@@ -532,3 +532,68 @@ fn count(n: &Node) -> usize {
         Kind::Map(entries) => 1 + entries.iter().map(|e| 1 + count(&e.value)).sum::<usize>(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{resolve_plain, Plain};
+
+    /// The YAML 1.2 core schema's tag resolution, form by form (what `organization: .inf` or
+    /// `keep_last: 0x10` means decides whether it is refused or read as a number).
+    #[test]
+    fn plain_scalars_resolve_as_the_core_schema_says() {
+        let null = ["", "~", "null", "Null", "NULL"];
+        let bools = [
+            ("true", true),
+            ("True", true),
+            ("TRUE", true),
+            ("false", false),
+        ];
+        let bools = bools.iter().chain(&[("False", false), ("FALSE", false)]);
+        let ints = [
+            ("0", 0),
+            ("-12", -12),
+            ("+7", 7),
+            ("0x1F", 31),
+            ("0o17", 15),
+            ("007", 7),
+        ];
+        let floats = [
+            (".5", 0.5),
+            ("1.", 1.0),
+            ("-1.5", -1.5),
+            ("1e3", 1000.0),
+            ("1.5E-3", 0.0015),
+            ("+2.5e+2", 250.0),
+            (".inf", f64::INFINITY),
+            ("+.Inf", f64::INFINITY),
+            (".INF", f64::INFINITY),
+            ("-.inf", f64::NEG_INFINITY),
+            ("-.INF", f64::NEG_INFINITY),
+        ];
+        let strings = [
+            "nul", "yes", "on", "0x", "0xg", "0o8", "0b1", "1_000", "1e", "e3", ".", "-.", "a.5",
+            "1.a", "1.5.2", "1e3.5", ".e3", "inf", "nan", "1,5", "sfb2015",
+        ];
+        for t in null {
+            assert_eq!(resolve_plain(t), Plain::Null, "{t:?}");
+        }
+        for &(t, b) in bools {
+            assert_eq!(resolve_plain(t), Plain::Bool(b), "{t:?}");
+        }
+        for (t, i) in ints {
+            assert_eq!(resolve_plain(t), Plain::Int(i), "{t:?}");
+        }
+        for (t, f) in floats {
+            assert_eq!(resolve_plain(t), Plain::Float(f), "{t:?}");
+        }
+        for t in [".nan", ".NaN", ".NAN"] {
+            assert!(
+                matches!(resolve_plain(t), Plain::Float(f) if f.is_nan()),
+                "{t:?}"
+            );
+        }
+        for t in strings {
+            assert_eq!(resolve_plain(t), Plain::Str, "{t:?}");
+        }
+    }
+}
