@@ -1570,6 +1570,21 @@ fn base_with_backup(extra: &str) -> String {
 const NOTIFY: &str = "notify:\n  smtp_server: smtp.litwareinc.com\n  port: 25\n  use_ssl: false\n  from: sfb-backup@litwareinc.com\n  to:\n    - sfb-admins@litwareinc.com\n  when: failure\n";
 
 /// `BASE` with `NOTIFY` (its first `from` replaced by `to`) before `pools:`.
+/// `hosts_cms` takes true, false or `unknown` and nothing else; an omitted SMTP port is 25.
+#[test]
+fn hosts_cms_values_and_the_default_smtp_port() {
+    let y = base_with("    services:", "    hosts_cms: maybe\n    services:");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "maybe"),
+        &["expected true, false or unknown, found string \"maybe\""],
+        None,
+    );
+    let y = base_with_notify("  port: 25\n", "");
+    let l = load_bytes("t.yaml", "t.yaml", y.as_bytes(), &[]).expect("loads");
+    assert_eq!(l.topology.notify.expect("notify").port, 25);
+}
+
 fn base_with_notify(from: &str, to: &str) -> String {
     assert!(NOTIFY.contains(from), "NOTIFY has no {from:?}");
     base_with(
