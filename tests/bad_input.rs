@@ -201,6 +201,14 @@ fn tab_in_indentation_points_at_the_tab() {
         &["YAML syntax error", "tab"],
         Some("spaces"),
     );
+    // After a space, too: the tab's own line and column, not where the scanner noticed it.
+    let y = base_with("    services:", " \t  services:");
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "\t  services"),
+        &["YAML syntax error", "tab"],
+        Some("spaces"),
+    );
 }
 
 #[test]

@@ -678,6 +678,33 @@ fn a_misspelt_override_is_trouble_that_names_the_real_file() {
     assert!(!out.exists(), "nothing written");
 }
 
+/// Override files are read eight folders deep (the embedded tree is two); deeper ones are not
+/// read at all, so a stray file there is no error.
+#[test]
+fn override_files_are_read_eight_folders_deep_and_no_deeper() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (levels, expected) in [(8, 2), (9, 0)] {
+        let tdir = tmp.path().join(format!("templates{levels}"));
+        let deep: PathBuf = (0..levels).map(|i| format!("d{i}")).collect();
+        std::fs::create_dir_all(tdir.join(&deep)).unwrap();
+        std::fs::write(tdir.join(&deep).join("x.tera"), "x").unwrap();
+        let out = tmp.path().join(format!("out{levels}"));
+        let o = render_into(
+            &sample("contoso.yaml"),
+            &out,
+            &["--templates", &tdir.display().to_string()],
+        );
+        assert_eq!(code(&o), expected, "{levels} folders: {}", stderr(&o));
+        if expected == 2 {
+            assert!(
+                stderr(&o).contains("d7/x.tera does not replace any embedded template"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
 #[test]
 fn a_broken_custom_template_is_trouble_with_a_location() {
     let tmp = tempfile::tempdir().unwrap();
