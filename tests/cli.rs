@@ -679,7 +679,7 @@ fn a_misspelt_override_is_trouble_that_names_the_real_file() {
 }
 
 /// Override files are read eight folders deep (the embedded tree is two); deeper ones are not
-/// read at all, so a stray file there is no error.
+/// read at all, so a stray file there is no error, and neither is a file not named `*.tera`.
 #[test]
 fn override_files_are_read_eight_folders_deep_and_no_deeper() {
     let tmp = tempfile::tempdir().unwrap();
@@ -688,6 +688,7 @@ fn override_files_are_read_eight_folders_deep_and_no_deeper() {
         let deep: PathBuf = (0..levels).map(|i| format!("d{i}")).collect();
         std::fs::create_dir_all(tdir.join(&deep)).unwrap();
         std::fs::write(tdir.join(&deep).join("x.tera"), "x").unwrap();
+        std::fs::write(tdir.join("README.txt"), "local changes").unwrap();
         let out = tmp.path().join(format!("out{levels}"));
         let o = render_into(
             &sample("contoso.yaml"),
