@@ -201,6 +201,12 @@ fn tab_in_indentation_points_at_the_tab() {
         &["YAML syntax error", "tab"],
         Some("spaces"),
     );
+    // Other syntax errors get no tab advice.
+    let y = base_with("organization: Litware Inc.", "organization: 'Litware");
+    let r = validate_text(&y, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("YAML syntax error"), "{}", r.stderr);
+    assert!(!r.stderr.contains("tabs"), "{}", r.stderr);
     // After a space, too: the tab's own line and column, not where the scanner noticed it.
     let y = base_with("    services:", " \t  services:");
     assert_invalid_at(
