@@ -535,7 +535,48 @@ fn count(n: &Node) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{resolve_plain, Plain};
+    use super::{parse, resolve_plain, Plain, MAX_TEXT_BYTES};
+    use crate::diagnostic::Origin;
+
+    /// The text budget counts every scalar once per place it appears (keys too, aliases at the
+    /// size of their anchor) and refuses the first byte over 4 MiB, reached at an alias or at a
+    /// plain scalar.
+    #[test]
+    fn the_text_budget_is_exact_at_aliases_and_at_scalars() {
+        let over = |text: &str| match parse(text, Origin::File) {
+            Ok(_) => false,
+            Err(p) => {
+                assert!(p.message.contains("MiB of text"), "{}", p.message);
+                true
+            }
+        };
+        // kk + S + ll + 4 S = MAX at the last alias.
+        let s = "x".repeat(838_860);
+        let at_alias = |key: &str| format!("{key}: &a {s}\nll: [*a, *a, *a, *a]\n");
+        assert_eq!(2 + 5 * s.len() + 2, MAX_TEXT_BYTES);
+        assert!(!over(&at_alias("kk")));
+        assert!(over(&at_alias("kkk")));
+        // kk + S + ll + 4 S + m + Z = MAX at the last scalar.
+        let s = "x".repeat(838_859);
+        let at_scalar = |z: &str| format!("kk: &a {s}\nll: [*a, *a, *a, *a]\nm: {z}\n");
+        assert_eq!(2 + 5 * s.len() + 2 + 1 + 4, MAX_TEXT_BYTES);
+        assert!(!over(&at_scalar("zzzz")));
+        assert!(over(&at_scalar("zzzzz")));
+    }
+
+    /// Only the core schema's `!!str` tag is read (as text); any other tag is refused.
+    #[test]
+    fn only_the_str_tag_is_accepted() {
+        assert!(parse("k: !!str 2015\n", Origin::File).is_ok());
+        let err = parse("k: !!int 5\n", Origin::File).unwrap_err();
+        assert!(
+            err.message
+                .contains("YAML tag `tag:yaml.org,2002:int` is not supported"),
+            "{}",
+            err.message
+        );
+        assert!(parse("k: !str 5\n", Origin::File).is_err());
+    }
 
     /// The YAML 1.2 core schema's tag resolution, form by form (what `organization: .inf` or
     /// `keep_last: 0x10` means decides whether it is refused or read as a number).
