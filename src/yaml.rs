@@ -564,6 +564,21 @@ mod tests {
         assert!(over(&at_scalar("zzzzz")));
     }
 
+    /// The node budget (at least MIN_NODE_BUDGET) is exact when its last node is a scalar:
+    /// map, key a, the anchored list of 1,537 items (1,538 nodes), key b, a list of twelve
+    /// aliases of it, and c: z make 20,000 nodes; one more key is one node too many.
+    #[test]
+    fn the_node_budget_is_exact_at_a_scalar() {
+        let items = vec!["y"; 1537].join(", ");
+        let aliases = vec!["*x"; 12].join(", ");
+        let doc = format!("a: &x [{items}]\nb: [{aliases}]\nc: z\n");
+        assert!(doc.len() < super::MIN_NODE_BUDGET);
+        assert_eq!(1 + 1 + 1538 + 1 + 1 + 12 * 1538 + 2, super::MIN_NODE_BUDGET);
+        assert!(parse(&doc, Origin::File).is_ok());
+        let err = parse(&format!("{doc}d: w\n"), Origin::File).unwrap_err();
+        assert!(err.message.contains("20000 nodes"), "{}", err.message);
+    }
+
     /// Only the core schema's `!!str` tag is read (as text); any other tag is refused.
     #[test]
     fn only_the_str_tag_is_accepted() {
