@@ -579,6 +579,28 @@ mod tests {
         assert!(err.message.contains("20000 nodes"), "{}", err.message);
     }
 
+    /// The same at a collection, with aliases of a mapping (1 + 2 nodes per entry): map, key a,
+    /// the anchored mapping of 384 entries (769 nodes), key b, 25 aliases of it, key c and an
+    /// empty list make 20,000 nodes; a list inside that list is one too many.
+    #[test]
+    fn the_node_budget_is_exact_at_a_collection_and_counts_mappings_whole() {
+        let entries: Vec<String> = (0..384).map(|i| format!("k{i}: v")).collect();
+        let aliases = vec!["*x"; 25].join(", ");
+        let doc = |last: &str| {
+            format!(
+                "a: &x {{{}}}\nb: [{aliases}]\nc: {last}\n",
+                entries.join(", ")
+            )
+        };
+        assert_eq!(
+            1 + 1 + 769 + 1 + 1 + 25 * 769 + 1 + 1,
+            super::MIN_NODE_BUDGET
+        );
+        assert!(parse(&doc("[]"), Origin::File).is_ok());
+        let err = parse(&doc("[[]]"), Origin::File).unwrap_err();
+        assert!(err.message.contains("20000 nodes"), "{}", err.message);
+    }
+
     /// Only the core schema's `!!str` tag is read (as text); any other tag is refused.
     #[test]
     fn only_the_str_tag_is_accepted() {
