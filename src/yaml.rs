@@ -569,8 +569,8 @@ mod tests {
     /// aliases of it, and c: z make 20,000 nodes; one more key is one node too many.
     #[test]
     fn the_node_budget_is_exact_at_a_scalar() {
-        let items = vec!["y"; 1537].join(", ");
-        let aliases = vec!["*x"; 12].join(", ");
+        let items = ["y"; 1537].join(", ");
+        let aliases = ["*x"; 12].join(", ");
         let doc = format!("a: &x [{items}]\nb: [{aliases}]\nc: z\n");
         assert!(doc.len() < super::MIN_NODE_BUDGET);
         assert_eq!(1 + 1 + 1538 + 1 + 1 + 12 * 1538 + 2, super::MIN_NODE_BUDGET);
@@ -585,7 +585,7 @@ mod tests {
     #[test]
     fn the_node_budget_is_exact_at_a_collection_and_counts_mappings_whole() {
         let entries: Vec<String> = (0..384).map(|i| format!("k{i}: v")).collect();
-        let aliases = vec!["*x"; 25].join(", ");
+        let aliases = ["*x"; 25].join(", ");
         let doc = |last: &str| {
             format!(
                 "a: &x {{{}}}\nb: [{aliases}]\nc: {last}\n",
