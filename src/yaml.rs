@@ -601,6 +601,17 @@ mod tests {
         assert!(err.message.contains("20000 nodes"), "{}", err.message);
     }
 
+    /// What an alias costs: every node of its anchor (each key counted with its value) and every
+    /// byte of its scalars, keys included.
+    #[test]
+    fn an_anchor_is_counted_in_nodes_and_text_bytes() {
+        let node = parse("[[a, bb], {k: v, kk: [w]}]\n", Origin::File).unwrap();
+        // seq, seq a bb, map k v kk seq w
+        assert_eq!(super::count(&node), 10);
+        // a bb k v kk w
+        assert_eq!(super::text_len(&node), 8);
+    }
+
     /// Only the core schema's `!!str` tag is read (as text); any other tag is refused.
     #[test]
     fn only_the_str_tag_is_accepted() {
