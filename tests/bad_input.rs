@@ -1825,6 +1825,9 @@ fn bad_addresses_are_located() {
             "'Backup <sfb-backup@litwareinc.com>'",
             &["display name"][..],
         ),
+        // Either bracket alone is enough.
+        ("'sfb-backup@litwareinc.com>'", &["display name"][..]),
+        ("'<sfb-backup@litwareinc.com'", &["display name"][..]),
         ("sfb-backup", &["has no `@`"][..]),
         (
             "sfb-backup@litwareinc",
