@@ -547,9 +547,11 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 #[test]
 fn alias_bomb_is_refused_quickly() {
     let r = validate_text(BILLION_LAUGHS, &[]);
+    // Wall-clock time of the whole process; 3 s (as the other budget tests) so a loaded machine
+    // does not fail it: expanding the document would take minutes and gigabytes.
     eprintln!("billion laughs: whole process {:?}", r.elapsed);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.elapsed < Duration::from_secs(1), "took {:?}", r.elapsed);
+    assert!(r.elapsed < Duration::from_secs(3), "took {:?}", r.elapsed);
     // Each *d is 9^4 scalars + 820 lists = 7381 nodes; after the 8308 nodes of a..d and e's
     // key and list, the second *d in e's list passes 20000 (the budget of a file this small).
     assert_error_at(
@@ -571,7 +573,7 @@ fn alias_text_bomb_is_refused_quickly() {
     let r = validate_text(&y, &[]);
     eprintln!("alias text bomb: whole process {:?}", r.elapsed);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.elapsed < Duration::from_secs(1), "took {:?}", r.elapsed);
+    assert!(r.elapsed < Duration::from_secs(3), "took {:?}", r.elapsed);
     // 900 000 bytes each: the fifth copy (fourth alias) passes 4 MiB.
     assert_error_at(
         &r,
