@@ -870,6 +870,10 @@ fn organization_must_be_one_line_without_control_characters() {
         &["201 characters", "at most 200"],
         None,
     );
+    // 200 is allowed, counted in characters, not bytes.
+    let y = base_with("Litware Inc.", &"é".repeat(200));
+    let r = validate_text(&y, &["--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 #[test]
