@@ -950,6 +950,38 @@ fn step_25_condition_table() {
     }
 }
 
+/// Step 25 for pool A when its pool B is in the topology: pool B's own hosts_cms decides.
+#[test]
+fn step_25_reads_pool_b_s_hosts_cms() {
+    let runs = "Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn $PoolC";
+    for (b_hosts_cms, expect) in [("true", "runs"), ("false", "no"), ("unknown", "decide")] {
+        let yaml = format!(
+            "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\AbcBackup'\n  copies: ['\\\\bkp.contoso.com\\Dr']\n\
+             pools:\n  - id: p1\n    fqdn: pool-a.contoso.com\n    edition: standard\n    \
+             file_store: '\\\\pool-a.contoso.com\\Share'\n    hosts_cms: false\n    backup_pool:\n      \
+             fqdn: pool-b.contoso.com\n    replacement_pool:\n      fqdn: pool-c.contoso.com\n      \
+             edition: standard\n  - id: p2\n    fqdn: pool-b.contoso.com\n    edition: standard\n    \
+             file_store: '\\\\pool-b.contoso.com\\Share'\n    hosts_cms: {b_hosts_cms}\n    backup_pool:\n      \
+             fqdn: pool-a.contoso.com\n"
+        );
+        let s25 = step(&checklist_of(&common::load_text(&yaml), "p1"), 25);
+        match expect {
+            "runs" => {
+                assert!(code(&s25).contains(runs), "{b_hosts_cms}: {s25}");
+                assert!(
+                    !s25.contains("Not needed") && !s25.contains("Decide now"),
+                    "{s25}"
+                );
+            }
+            "no" => assert!(
+                s25.contains("Not needed for this pool: neither pool A nor pool B hosts"),
+                "{b_hosts_cms}: {s25}"
+            ),
+            _ => assert!(s25.contains("Decide now: "), "{b_hosts_cms}: {s25}"),
+        }
+    }
+}
+
 /// P2 takes the newest complete set and P3 fails on any missing or changed file, read from the
 /// blocks' syntax trees: the conditions around each statement, not substrings.
 #[test]
