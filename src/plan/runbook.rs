@@ -537,13 +537,9 @@ pub struct DatabaseStore {
 }
 
 fn database_stores(ctx: &PoolCtx) -> DatabaseStores {
-    let target = |server: &str, instance: &Option<String>| match instance.as_deref() {
-        Some(i) if !i.is_empty() => format!("{server}\\{i}"),
-        _ => server.to_string(),
-    };
     let mut stores: Vec<DatabaseStore> = Vec::new();
     for db in &ctx.pool.databases {
-        let t = target(&db.server, &db.instance);
+        let t = crate::model::sql_target(&db.server, db.instance.as_deref());
         if stores
             .iter()
             .any(|s| s.target.eq_ignore_ascii_case(&t) && s.role_title == role_title(db.role))
@@ -556,7 +552,9 @@ fn database_stores(ctx: &PoolCtx) -> DatabaseStores {
                 continue;
             }
             let shares = other.databases.iter().any(|o| {
-                o.role == db.role && target(&o.server, &o.instance).eq_ignore_ascii_case(&t)
+                o.role == db.role
+                    && crate::model::sql_target(&o.server, o.instance.as_deref())
+                        .eq_ignore_ascii_case(&t)
             });
             if shares {
                 pools.push(other.fqdn.clone());
