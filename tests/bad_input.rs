@@ -1184,6 +1184,35 @@ fn assert_warning(yaml: &str, pos: (usize, usize), words: &[&str]) {
     assert_eq!(d.code, 1, "--deny-warnings; stderr:\n{}", d.stderr);
 }
 
+/// Without pool B's back end the CMS failover step of an Enterprise pool A that hosts the CMS
+/// keeps a placeholder: a warning. A Standard pool B is its own back end, and a pool that does
+/// not host the CMS needs none.
+#[test]
+fn warning_cms_on_an_enterprise_pool_without_pool_b_s_backend() {
+    let enterprise = |hosts_cms: &str| {
+        base_with(
+            "    edition: standard",
+            &format!("    edition: enterprise\n    hosts_cms: {hosts_cms}"),
+        )
+    };
+    let y = enterprise("true");
+    assert_warning(
+        &y,
+        pos_of(&y, "fqdn: sfbse02"),
+        &["hosts_cms is true but backup_pool.backend is not given"],
+    );
+    for y in [
+        enterprise("false"),
+        base_with(
+            "    edition: standard",
+            "    edition: standard\n    hosts_cms: true",
+        ),
+    ] {
+        let r = validate_text(&y, &["--deny-warnings"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+}
+
 #[test]
 fn warning_no_copies() {
     let y = base_with(
