@@ -978,6 +978,21 @@ fn databases_without_sql_backup_path() {
         &["databases are listed but backup.sql_backup_path is not set"],
         Some("add backup.sql_backup_path"),
     );
+    // Located at the first pool that lists databases, not at the first pool.
+    let y = y.replacen(
+        "pools:\n  - id: se1",
+        "pools:\n  - id: se0\n    fqdn: sfbse09.litwareinc.com\n    edition: standard\n    \
+         file_store: '\\\\sfbse09.litwareinc.com\\SfbShare'\n    backup_pool:\n      \
+         fqdn: sfbse08.litwareinc.com\n  - id: se1",
+        1,
+    );
+    assert!(y.contains("id: se0"));
+    assert_invalid_at(
+        &y,
+        pos_of(&y, "- role"),
+        &["databases are listed but backup.sql_backup_path is not set"],
+        None,
+    );
 }
 
 /// Issue #10 item 7: `<sql_backup_path>\<pool>` inside (or holding) `<root or copy>\<pool>`:
