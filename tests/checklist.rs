@@ -950,6 +950,36 @@ fn step_25_condition_table() {
     }
 }
 
+/// Two roles on one SQL instance are two stores; the same role twice is one.
+#[test]
+fn database_stores_are_one_per_role_and_instance() {
+    let db = |role: &str, name: &str| {
+        format!("      - role: {role}\n        server: sql-x.contoso.com\n        instance: SHARED\n        names: [{name}]\n")
+    };
+    let yaml = minimal(
+        "sfb2015",
+        &format!(
+            "    databases:\n{}{}",
+            db("monitoring", "LcsCDR"),
+            db("archiving", "LcsLog")
+        ),
+    )
+    .replace(
+        "  copies:",
+        "  sql_backup_path: '\\\\sql-x.contoso.com\\Bak'\n  copies:",
+    );
+    let md = checklist_of(&common::load_text(&yaml), "p1");
+    let stores: Vec<&str> = md
+        .lines()
+        .filter(|l| l.contains(" store `sql-x.contoso.com\\SHARED`: "))
+        .collect();
+    assert_eq!(stores.len(), 2, "{stores:#?}");
+    assert!(
+        stores[0].contains("Monitoring") && stores[1].contains("Archiving"),
+        "{stores:#?}"
+    );
+}
+
 /// Step 25 for pool A when its pool B is in the topology: pool B's own hosts_cms decides.
 #[test]
 fn step_25_reads_pool_b_s_hosts_cms() {
