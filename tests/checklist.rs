@@ -950,7 +950,7 @@ fn step_25_condition_table() {
     }
 }
 
-/// Two roles on one SQL instance are two stores; the same role twice is one.
+/// Two roles on one SQL instance are two stores.
 #[test]
 fn database_stores_are_one_per_role_and_instance() {
     let db = |role: &str, name: &str| {
