@@ -978,6 +978,37 @@ fn database_stores_are_one_per_role_and_instance() {
         stores[0].contains("Monitoring") && stores[1].contains("Archiving"),
         "{stores:#?}"
     );
+    assert!(
+        stores
+            .iter()
+            .all(|l| l.contains("Used by `pool-a.contoso.com`.")),
+        "{stores:#?}"
+    );
+
+    // Pool B writes to the same Monitoring store, and to an Archiving store of its own: it uses
+    // only the first.
+    let other = "      - role: archiving\n        server: sql-y.contoso.com\n        instance: SHARED\n        names: [LcsLog]\n";
+    let yaml = format!(
+        "{yaml}  - id: p2\n    fqdn: pool-b.contoso.com\n    file_store: '\\\\fs.contoso.com\\ShareB'\n    \
+         backup_pool:\n      fqdn: pool-a.contoso.com\n    databases:\n{}{other}",
+        db("monitoring", "LcsCDR")
+    );
+    let md = checklist_of(&common::load_text(&yaml), "p1");
+    let used_by = |role: &str| {
+        md.lines()
+            .find(|l| l.contains(&format!("{role} store `sql-x.contoso.com\\SHARED`: ")))
+            .unwrap_or_else(|| panic!("no {role} store"))
+            .split_once("Used by ")
+            .expect("Used by")
+            .1
+            .to_string()
+    };
+    assert!(
+        used_by("Monitoring").starts_with("`pool-a.contoso.com`, `pool-b.contoso.com`:"),
+        "{}",
+        used_by("Monitoring")
+    );
+    assert_eq!(used_by("Archiving"), "`pool-a.contoso.com`.");
 }
 
 /// Step 25 for pool A when its pool B is in the topology: pool B's own hosts_cms decides.
