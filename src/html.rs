@@ -806,6 +806,48 @@ mod tests {
     }
 
     #[test]
+    fn only_step_and_p_headings_with_a_number_get_a_short_name() {
+        let short = |t: &str| short_name(t).map(|(_, name, id)| (name, id));
+        assert_eq!(
+            short("Step 12. Do this"),
+            Some(("Step 12".into(), "step-12".into()))
+        );
+        assert_eq!(short("P3. Verify"), Some(("P3".into(), "p3".into())));
+        for other in [
+            "Step . x",
+            "Step 1a. x",
+            "Step a1. x",
+            "P. x",
+            "P3a. x",
+            "Px. x",
+            "Step 12",
+        ] {
+            assert_eq!(short(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_line_break_in_a_title_is_a_space() {
+        let events: Vec<Event> = Parser::new_ext("a\nb  \nc", options()).collect();
+        assert_eq!(plain_text(&events), "a b c");
+    }
+
+    #[test]
+    fn web_and_in_page_links_stay_links() {
+        let md =
+            "[a](https://example.com/x) [b](http://example.com) [c](#step-1) [d](file:///c:/x)\n";
+        let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
+        let main = page.split("<main").nth(1).unwrap();
+        for href in ["https://example.com/x", "http://example.com", "#step-1"] {
+            assert!(
+                main.contains(&format!("<a href=\"{href}\">")),
+                "{href}: {main}"
+            );
+        }
+        assert!(!main.contains("file:"), "{main}");
+    }
+
+    #[test]
     fn raw_html_in_the_markdown_is_text() {
         let md = "<!-- generated -->\n\n<script>alert(1)</script>\n\nHi <b onclick=x>there</b> [x](javascript:alert(2)) ![i](http://e/x.png)\n";
         let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
