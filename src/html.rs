@@ -156,9 +156,9 @@ fn neutralise(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                     .map_or(events.len(), |p| i + p);
                 let text = plain_text(&events[i + 1..end]);
                 let t = text.trim();
-                let only_comment = t.starts_with("<!--")
-                    && t.ends_with("-->")
-                    && t.matches("-->").count() == t.matches("<!--").count()
+                // Every line a whole comment (so the block starts and ends as one), and as many
+                // ends as starts (`<!-- a --> -->` shows its second `-->`).
+                let only_comment = t.matches("-->").count() == t.matches("<!--").count()
                     && t.lines().all(|l| {
                         let l = l.trim();
                         l.is_empty() || (l.starts_with("<!--") && l.ends_with("-->"))
@@ -823,6 +823,25 @@ mod tests {
             "Step 12",
         ] {
             assert_eq!(short(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn only_a_block_of_whole_comments_is_dropped() {
+        let shown = |md: &str| {
+            let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
+            let main = page.split("<main").nth(1).unwrap().to_string();
+            main.split("</main>").next().unwrap().to_string()
+        };
+        for dropped in ["<!-- generated -->\n", "<!-- a -->\n<!-- b -->\n"] {
+            assert!(!shown(dropped).contains("--&gt;"), "{dropped:?}");
+        }
+        for (kept, text) in [
+            ("<!-- a --> -->\n", "&lt;!-- a --&gt; --&gt;"),
+            ("<!-- a --> <b>x</b>\n", "&lt;b&gt;x&lt;/b&gt;"),
+            ("<!-- a -->\n<b>x</b>\n", "&lt;b&gt;x&lt;/b&gt;"),
+        ] {
+            assert!(shown(kept).contains(text), "{kept:?}: {}", shown(kept));
         }
     }
 
