@@ -869,6 +869,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unsafe_link_is_emphasis_closed_as_emphasis_also_when_nested() {
+        let main = |md: &str| {
+            let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
+            let main = page.split("<main").nth(1).unwrap().to_string();
+            main.split("</main>").next().unwrap().to_string()
+        };
+        let m = main("[x](javascript:alert(1)) [HTTPS](HTTPS://E.COM)\n");
+        assert!(m.contains("<em>x</em>") && !m.contains("</a> <a"), "{m}");
+        assert!(m.contains("<a href=\"HTTPS://E.COM\">HTTPS</a>"), "{m}");
+        let m = main("*[a](https://e.com) b*\n");
+        assert!(
+            m.contains("<em><a href=\"https://e.com\">a</a> b</em>"),
+            "{m}"
+        );
+        let m = main("*[a](file:x) b*\n");
+        assert!(m.contains("<em><em>a</em> b</em>"), "{m}");
+        let m = main("[*a*](file:x)\n");
+        assert!(m.contains("<em><em>a</em></em>"), "{m}");
+    }
+
+    #[test]
     fn raw_html_in_the_markdown_is_text() {
         let md = "<!-- generated -->\n\n<script>alert(1)</script>\n\nHi <b onclick=x>there</b> [x](javascript:alert(2)) ![i](http://e/x.png)\n";
         let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
