@@ -378,6 +378,54 @@ fn filled_contoso(written: &str) -> String {
         .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1)
 }
 
+/// The Persistent Chat next hop is a difference only one way: the document says a pool is the
+/// next hop and the topology does not (the document cannot say it is not).
+#[test]
+fn compare_reports_a_missing_persistent_chat_next_hop() {
+    let (dir, out) = import("builder-litware.tbxml");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    assert_eq!(written.matches("persistent_chat_next_hop: true").count(), 1);
+    let filled = written
+        .replace("root: FILL-IN", r"root: 'D:\AbcBackup'")
+        .replace(
+            "sql_backup_path: FILL-IN",
+            r"sql_backup_path: '\\s.litware.com\b'",
+        )
+        .replacen("fqdn: FILL-IN", "fqdn: pool-b.litware.com", 1)
+        .replacen("fqdn: FILL-IN", "fqdn: pool-a.litware.com", 1)
+        .replacen("fqdn: FILL-IN", "fqdn: se-d.litware.com", 1);
+    let compare = |text: &str| {
+        std::fs::write(dir.path().join("c.yaml"), text).unwrap();
+        let doc = fixtures().join("builder-litware.tbxml");
+        run(
+            dir.path(),
+            &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
+        )
+    };
+    let same = compare(&filled);
+    assert_eq!(same.status.code(), Some(0), "{same:?}");
+    let out = compare(&filled.replace(
+        "persistent_chat_next_hop: true",
+        "persistent_chat_next_hop: false",
+    ));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stdout(&out)
+            .contains("services.persistent_chat_next_hop: topology 'false', document 'true'"),
+        "{}",
+        stdout(&out)
+    );
+    // The other way round is no difference: the topology may know better.
+    let more = filled.replacen(
+        "persistent_chat_next_hop: false",
+        "persistent_chat_next_hop: true",
+        1,
+    );
+    let out = compare(&more);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
 #[test]
 fn compare_reports_every_key_the_document_knows() {
     // Start from the imported Contoso file, filled, then change one value per key.
