@@ -848,6 +848,17 @@ mod tests {
     }
 
     #[test]
+    fn the_page_title_is_the_first_h1() {
+        let html = String::from_utf8(page("p1", b"# First\n\n# Second\n")).unwrap();
+        assert!(html.contains("<title>First</title>"), "{html}");
+        let html = String::from_utf8(page("p1", b"## Only H2\n")).unwrap();
+        assert!(
+            html.contains("<title>ABC failover runbook: pool id p1</title>"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn a_line_break_in_a_title_is_a_space() {
         let events: Vec<Event> = Parser::new_ext("a\nb  \nc", options()).collect();
         assert_eq!(plain_text(&events), "a b c");
