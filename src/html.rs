@@ -848,6 +848,22 @@ mod tests {
     }
 
     #[test]
+    fn a_task_loses_only_a_bold_that_is_its_whole_title() {
+        let html = String::from_utf8(page(
+            "p1",
+            b"# t\n\n## S\n\n- [ ] plain words\n- [ ] **Bold** and more\n- [ ] **Title**\n",
+        ))
+        .unwrap();
+        let main = html.split("<main").nth(1).unwrap();
+        assert!(main.contains("plain words"), "{main}");
+        assert!(main.contains("<strong>Bold</strong> and more"), "{main}");
+        assert!(
+            main.contains("Title") && !main.contains("<strong>Title"),
+            "{main}"
+        );
+    }
+
+    #[test]
     fn the_page_title_is_the_first_h1() {
         let html = String::from_utf8(page("p1", b"# First\n\n# Second\n")).unwrap();
         assert!(html.contains("<title>First</title>"), "{html}");
