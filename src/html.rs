@@ -790,6 +790,13 @@ fn diagram(src: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The `<main>` element of the page made from `md`.
+    fn main_of(md: &str) -> String {
+        let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
+        let main = page.split("<main").nth(1).unwrap();
+        main.split("</main>").next().unwrap().to_string()
+    }
+
     #[test]
     fn base64_matches_rfc_4648_vectors() {
         for (plain, enc) in [
@@ -828,11 +835,7 @@ mod tests {
 
     #[test]
     fn only_a_block_of_whole_comments_is_dropped() {
-        let shown = |md: &str| {
-            let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
-            let main = page.split("<main").nth(1).unwrap().to_string();
-            main.split("</main>").next().unwrap().to_string()
-        };
+        let shown = main_of;
         for dropped in ["<!-- generated -->\n", "<!-- a -->\n<!-- b -->\n"] {
             assert!(!shown(dropped).contains("--&gt;"), "{dropped:?}");
         }
@@ -884,8 +887,7 @@ mod tests {
     fn web_and_in_page_links_stay_links() {
         let md =
             "[a](https://example.com/x) [b](http://example.com) [c](#step-1) [d](file:///c:/x)\n";
-        let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
-        let main = page.split("<main").nth(1).unwrap();
+        let main = main_of(md);
         for href in ["https://example.com/x", "http://example.com", "#step-1"] {
             assert!(
                 main.contains(&format!("<a href=\"{href}\">")),
@@ -897,11 +899,7 @@ mod tests {
 
     #[test]
     fn an_unsafe_link_is_emphasis_closed_as_emphasis_also_when_nested() {
-        let main = |md: &str| {
-            let page = String::from_utf8(page("p1", md.as_bytes())).unwrap();
-            let main = page.split("<main").nth(1).unwrap().to_string();
-            main.split("</main>").next().unwrap().to_string()
-        };
+        let main = main_of;
         let m = main("[x](javascript:alert(1)) [HTTPS](HTTPS://E.COM)\n");
         assert!(m.contains("<em>x</em>") && !m.contains("</a> <a"), "{m}");
         assert!(m.contains("<a href=\"HTTPS://E.COM\">HTTPS</a>"), "{m}");

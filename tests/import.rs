@@ -378,6 +378,16 @@ fn filled_contoso(written: &str) -> String {
         .replacen("fqdn: FILL-IN", "fqdn: pool01.contoso.com", 1)
 }
 
+/// `import FIXTURE --compare c.yaml` in `dir`, with `text` as c.yaml.
+fn compare_with(dir: &Path, fixture: &str, text: &str) -> std::process::Output {
+    std::fs::write(dir.join("c.yaml"), text).unwrap();
+    let doc = fixtures().join(fixture);
+    run(
+        dir,
+        &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
+    )
+}
+
 /// The Persistent Chat next hop is a difference only one way: the document says a pool is the
 /// next hop and the topology does not (the document cannot say it is not).
 #[test]
@@ -395,14 +405,7 @@ fn compare_reports_a_missing_persistent_chat_next_hop() {
         .replacen("fqdn: FILL-IN", "fqdn: pool-b.litware.com", 1)
         .replacen("fqdn: FILL-IN", "fqdn: pool-a.litware.com", 1)
         .replacen("fqdn: FILL-IN", "fqdn: se-d.litware.com", 1);
-    let compare = |text: &str| {
-        std::fs::write(dir.path().join("c.yaml"), text).unwrap();
-        let doc = fixtures().join("builder-litware.tbxml");
-        run(
-            dir.path(),
-            &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
-        )
-    };
+    let compare = |text: &str| compare_with(dir.path(), "builder-litware.tbxml", text);
     let same = compare(&filled);
     assert_eq!(same.status.code(), Some(0), "{same:?}");
     let out = compare(&filled.replace(
@@ -433,14 +436,7 @@ fn compare_reports_every_key_the_document_knows() {
     assert_eq!(out.status.code(), Some(0));
     let written = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
     let filled = filled_contoso(&written);
-    let compare = |text: &str| {
-        std::fs::write(dir.path().join("c.yaml"), text).unwrap();
-        let doc = fixtures().join("published-contoso.xml");
-        run(
-            dir.path(),
-            &["import", doc.to_str().unwrap(), "--compare", "c.yaml"],
-        )
-    };
+    let compare = |text: &str| compare_with(dir.path(), "published-contoso.xml", text);
     let clean = compare(&filled);
     assert_eq!(clean.status.code(), Some(0), "{clean:?}");
     let drifted = filled
