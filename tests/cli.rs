@@ -1219,6 +1219,8 @@ fn diff_reads_rev_path_through_git_show() {
         "{}",
         stderr(&o)
     );
+    // git's own first line of complaint is passed on.
+    assert!(stderr(&o).contains("failed: fatal: "), "{}", stderr(&o));
     // An invalid old side is a finding, located in the git file.
     write_topology(dir, "bad.yaml", "format: 2\n");
     git(dir, &["add", "bad.yaml"]);
