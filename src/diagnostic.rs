@@ -342,6 +342,11 @@ mod tests {
             carets("k: 'a\\' x", 1, 4).lines().last(),
             Some("  |    ^^^^")
         );
+        // A doubled quote right before the closing one is one character, not the end.
+        assert_eq!(
+            carets("k: 'ab''' x", 1, 4).lines().last(),
+            Some("  |    ^^^^^^")
+        );
         // A comment needs a space before its `#`; a flow indicator ends a value, not starts it.
         assert_eq!(carets("k: a #c", 1, 4).lines().last(), Some("  |    ^"));
         assert_eq!(carets("k: a#c", 1, 4).lines().last(), Some("  |    ^^^"));

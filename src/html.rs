@@ -867,6 +867,16 @@ mod tests {
     }
 
     #[test]
+    fn a_diagram_that_cannot_be_drawn_is_labelled_as_its_source() {
+        let main = main_of("```mermaid\nnot a diagram\n```\n\n```\nplain\n```\n");
+        assert!(main.contains("Mermaid diagram source"), "{main}");
+        assert!(
+            main.contains("not a diagram") && main.contains("Text"),
+            "{main}"
+        );
+    }
+
+    #[test]
     fn the_page_title_is_the_first_h1() {
         let html = String::from_utf8(page("p1", b"# First\n\n# Second\n")).unwrap();
         assert!(html.contains("<title>First</title>"), "{html}");
