@@ -82,6 +82,11 @@ fn minimal(product: &str, pool_extra: &str) -> String {
 
 const POOL_C: &str = "    replacement_pool:\n      fqdn: pool-c.contoso.com\n";
 
+/// Pool B of `minimal`'s pool as a second pool of the topology (appended to `minimal`'s text).
+fn pool_b(pool_extra: &str) -> String {
+    format!("  - id: p2\n    fqdn: pool-b.contoso.com\n    file_store: '\\\\fs.contoso.com\\ShareB'\n    backup_pool:\n      fqdn: pool-a.contoso.com\n{pool_extra}")
+}
+
 #[test]
 fn every_sample_has_a_checklist_whose_powershell_parses() {
     let samples = common::samples();
@@ -988,11 +993,11 @@ fn database_stores_are_one_per_role_and_instance() {
     // Pool B writes to the same Monitoring store, and to an Archiving store of its own: it uses
     // only the first.
     let other = "      - role: archiving\n        server: sql-y.contoso.com\n        instance: SHARED\n        names: [LcsLog]\n";
-    let yaml = format!(
-        "{yaml}  - id: p2\n    fqdn: pool-b.contoso.com\n    file_store: '\\\\fs.contoso.com\\ShareB'\n    \
-         backup_pool:\n      fqdn: pool-a.contoso.com\n    databases:\n{}{other}",
-        db("monitoring", "LcsCDR")
-    );
+    let yaml = yaml
+        + &pool_b(&format!(
+            "    databases:\n{}{other}",
+            db("monitoring", "LcsCDR")
+        ));
     let md = checklist_of(&common::load_text(&yaml), "p1");
     let used_by = |role: &str| {
         md.lines()
@@ -1016,15 +1021,9 @@ fn database_stores_are_one_per_role_and_instance() {
 fn step_25_reads_pool_b_s_hosts_cms() {
     let runs = "Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn $PoolC";
     for (b_hosts_cms, expect) in [("true", "runs"), ("false", "no"), ("unknown", "decide")] {
-        let yaml = format!(
-            "format: 1\nproduct: sfb2015\nbackup:\n  root: 'D:\\AbcBackup'\n  copies: ['\\\\bkp.contoso.com\\Dr']\n\
-             pools:\n  - id: p1\n    fqdn: pool-a.contoso.com\n    edition: standard\n    \
-             file_store: '\\\\pool-a.contoso.com\\Share'\n    hosts_cms: false\n    backup_pool:\n      \
-             fqdn: pool-b.contoso.com\n    replacement_pool:\n      fqdn: pool-c.contoso.com\n      \
-             edition: standard\n  - id: p2\n    fqdn: pool-b.contoso.com\n    edition: standard\n    \
-             file_store: '\\\\pool-b.contoso.com\\Share'\n    hosts_cms: {b_hosts_cms}\n    backup_pool:\n      \
-             fqdn: pool-a.contoso.com\n"
-        );
+        let p1 = "    edition: standard\n    hosts_cms: false\n    replacement_pool:\n      fqdn: pool-c.contoso.com\n      edition: standard\n";
+        let p2 = format!("    edition: standard\n    hosts_cms: {b_hosts_cms}\n");
+        let yaml = minimal("sfb2015", p1) + &pool_b(&p2);
         let s25 = step(&checklist_of(&common::load_text(&yaml), "p1"), 25);
         match expect {
             "runs" => {
