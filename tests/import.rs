@@ -838,3 +838,190 @@ fn compare_shows_an_empty_side_as_none() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["differences"][0]["topology"], serde_json::Value::Null);
 }
+
+/// Which services near a pool count as its Edge pools and branch appliances, which file store
+/// it takes when it depends on two, and how its databases are grouped. One document written for
+/// this test, in the published dialect: pool01 has an Edge that depends on its Registrar (its
+/// Edge pool) and one that depends only on its UserServices (not an Edge pool of the pool: the
+/// Edge's next hop is a Registrar); a branch appliance and a second Front End pool both depend on
+/// its Registrar (only the appliance is a branch appliance); its UserServices and its Web
+/// Services depend on different file stores; its Monitoring and Archiving stores share one SQL
+/// instance, and so does the store of a Persistent Chat pool that depends on both its Registrar
+/// and its UserServices (one database entry, not two). pool02 depends on one file store.
+#[test]
+fn edge_pools_branch_appliances_file_stores_and_databases_are_told_apart() {
+    let sid = |role: &str, i: u32| {
+        format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{i}\"/>")
+    };
+    let dep = |role: &str, i: u32| {
+        format!(
+            "<Dependency Usage=\"Default\">{}</Dependency>",
+            sid(role, i)
+        )
+    };
+    let on = |site: u32, n: u32| {
+        format!("<InstalledOn><ClusterId SiteId=\"{site}\" Number=\"{n}\"/></InstalledOn>")
+    };
+    let on_sql = "<InstalledOn><SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"2\"/></SqlInstanceId></InstalledOn>";
+    let service = |id: String, deps: Vec<String>, on: String, extra: &str| {
+        format!(
+            "<Service ServiceVersion=\"7\">{id}<DependsOn>{}</DependsOn>{on}{extra}</Service>",
+            deps.concat()
+        )
+    };
+    let clusters: String = [
+        (1, 1, "pool01.example.com"),
+        (1, 2, "sql01.example.com"),
+        (1, 3, "fs01.example.com"),
+        (1, 4, "fs02.example.com"),
+        (1, 5, "edge01.example.com"),
+        (1, 6, "edge02.example.com"),
+        (2, 1, "sba01.example.com"),
+        (1, 7, "pool02.example.com"),
+        (1, 8, "pchat01.example.com"),
+    ]
+    .iter()
+    .map(|(site, n, fqdn)| {
+        format!("<Cluster Fqdn=\"{fqdn}\"><ClusterId SiteId=\"{site}\" Number=\"{n}\"/></Cluster>")
+    })
+    .collect();
+    let services = [
+        service(
+            sid("UserServices", 1),
+            vec![dep("UserStore", 1), dep("FileStore", 1)],
+            on(1, 1),
+            "",
+        ),
+        service(sid("UserStore", 1), vec![], on_sql.into(), ""),
+        service(
+            sid("Registrar", 1),
+            vec![
+                dep("UserServices", 1),
+                dep("MonitoringStore", 1),
+                dep("ArchivingStore", 1),
+            ],
+            on(1, 1),
+            "",
+        ),
+        service(sid("MonitoringStore", 1), vec![], on_sql.into(), ""),
+        service(sid("ArchivingStore", 1), vec![], on_sql.into(), ""),
+        service(
+            sid("WebServices", 1),
+            vec![dep("FileStore", 2)],
+            on(1, 1),
+            "",
+        ),
+        service(
+            sid("FileStore", 1),
+            vec![],
+            on(1, 3),
+            "<FileStoreService ShareName=\"Share1\"/>",
+        ),
+        service(
+            sid("FileStore", 2),
+            vec![],
+            on(1, 4),
+            "<FileStoreService ShareName=\"Share2\"/>",
+        ),
+        service(
+            sid("EdgeServer", 1),
+            vec![dep("Registrar", 1)],
+            on(1, 5),
+            "",
+        ),
+        service(
+            sid("EdgeServer", 2),
+            vec![dep("UserServices", 1)],
+            on(1, 6),
+            "",
+        ),
+        service(
+            "<ServiceId SiteId=\"2\" RoleName=\"Registrar\" Instance=\"2\"/>".into(),
+            vec![dep("Registrar", 1)],
+            on(2, 1),
+            "",
+        ),
+        service(
+            sid("PersistentChatService", 1),
+            vec![
+                dep("Registrar", 1),
+                dep("UserServices", 1),
+                dep("PersistentChatStore", 1),
+            ],
+            on(1, 8),
+            "",
+        ),
+        service(sid("PersistentChatStore", 1), vec![], on_sql.into(), ""),
+        service(
+            sid("UserServices", 3),
+            vec![dep("FileStore", 1)],
+            on(1, 7),
+            "",
+        ),
+        service(
+            sid("Registrar", 3),
+            vec![dep("UserServices", 3), dep("Registrar", 1)],
+            on(1, 7),
+            "",
+        ),
+    ]
+    .concat();
+    let doc = format!(
+        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\
+         <Sites><CentralSite SiteId=\"1\"/><BranchSite SiteId=\"2\" ParentSiteId=\"1\"/></Sites>\
+         <Clusters>{clusters}</Clusters>\
+         <SqlInstances><SqlInstance><SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"2\"/></SqlInstanceId></SqlInstance></SqlInstances>\
+         <Services>{services}</Services></Topology>"
+    );
+    let imported = abc_failover::import::import_bytes("near.xml", doc.as_bytes()).expect("imports");
+    let fqdns: Vec<&str> = imported.pools.iter().map(|p| p.fqdn.as_str()).collect();
+    assert_eq!(fqdns, ["pool01.example.com", "pool02.example.com"]);
+    let p1 = imported.pool("pool01.example.com").unwrap();
+    assert_eq!(p1.edge_pools, ["edge01.example.com"]);
+    assert_eq!(p1.branch_appliances, ["sba01.example.com"]);
+    assert_eq!(
+        p1.file_store.as_deref(),
+        Some("\\\\fs01.example.com\\Share1")
+    );
+    let dbs: Vec<(String, String, Vec<&str>)> = p1
+        .databases
+        .iter()
+        .map(|d| (format!("{:?}", d.role), d.sql.target(), d.names.clone()))
+        .collect();
+    assert_eq!(
+        dbs,
+        [
+            (
+                "Monitoring".to_string(),
+                "sql01.example.com".to_string(),
+                vec!["LcsCDR", "QoEMetrics"]
+            ),
+            (
+                "Archiving".to_string(),
+                "sql01.example.com".to_string(),
+                vec!["LcsLog"]
+            ),
+            (
+                "PersistentChat".to_string(),
+                "sql01.example.com".to_string(),
+                vec!["mgc"]
+            ),
+        ]
+    );
+    let p2 = imported.pool("pool02.example.com").unwrap();
+    assert!(p2.edge_pools.is_empty() && p2.branch_appliances.is_empty());
+    assert_eq!(
+        p2.file_store.as_deref(),
+        Some("\\\\fs01.example.com\\Share1")
+    );
+    let store_warnings: Vec<&str> = imported
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("file stores"))
+        .collect();
+    assert_eq!(
+        store_warnings,
+        ["pool pool01.example.com depends on 2 file stores; the one of its UserServices was taken"]
+    );
+}
