@@ -991,6 +991,96 @@ mod tests {
     }
 
     #[test]
+    fn the_progress_line_names_only_the_kinds_the_page_has() {
+        let item = |kind| Item {
+            kind,
+            anchor: "a".into(),
+            title: "t".into(),
+            short: String::new(),
+            section: None,
+        };
+        assert_eq!(
+            progress_text(&[item(Kind::Step), item(Kind::Check), item(Kind::Step)]),
+            "0 of 2 steps, 0 of 1 checks"
+        );
+        assert_eq!(progress_text(&[]), "");
+    }
+
+    #[test]
+    fn only_a_left_to_right_flowchart_or_graph_is_drawn() {
+        let body = "\n  A[\"a\"]\n  B[\"b\"]\n  C[\"c\"]\n  A -->|\"x\"| B\n";
+        for head in ["flowchart LR", "graph LR"] {
+            let (labels, edges) = parse_flowchart(&format!("{head}{body}")).expect(head);
+            assert_eq!(labels, ["a", "b", "c"]);
+            assert_eq!((edges[0].from, edges[0].to, edges[0].arrow), (0, 1, true));
+        }
+        for head in ["flowchart TD", "graph TD", "sequenceDiagram", "flowchart"] {
+            assert!(
+                parse_flowchart(&format!("{head}{body}")).is_none(),
+                "{head}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cut_label_keeps_max_characters_with_the_ellipsis() {
+        assert_eq!(cut("abcdef", 4), "abc\u{2026}");
+        assert_eq!(cut("ab\u{e9}d", 4), "ab\u{e9}d");
+        assert_eq!(
+            cut("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}", 3),
+            "\u{e9}\u{e9}\u{2026}"
+        );
+    }
+
+    /// A line leaves its box where the ray from the box's centre (moved by the line's offset)
+    /// along the line's direction crosses the box's border, and starts 4 px beyond it.
+    #[test]
+    fn an_edge_starts_just_outside_the_border_of_its_box() {
+        let unit = |x: f64, y: f64| {
+            let l = (x * x + y * y).sqrt();
+            (x / l, y / l)
+        };
+        let dirs = [
+            (1.0, 0.0),
+            (-1.0, 0.0),
+            (0.0, 1.0),
+            (0.0, -1.0),
+            unit(3.0, 4.0),
+            unit(-8.0, 6.0),
+            unit(10.0, -1.0),
+            unit(-1.0, -10.0),
+        ];
+        let offs = [
+            (0.0, 0.0),
+            (0.0, 12.0),
+            (-9.6, 7.2),
+            (5.0, -3.0),
+            (-14.0, 0.0),
+        ];
+        for k in 0..3 {
+            let (x, y) = NODE_POS[k];
+            let (cx, cy) = (x + NODE_W / 2.0, y + NODE_H / 2.0);
+            for dir in dirs {
+                for off in offs {
+                    let p = border_point(k, dir, off);
+                    let q = (p.0 - 4.0 * dir.0, p.1 - 4.0 * dir.1);
+                    let at = format!("box {k}, dir {dir:?}, off {off:?}: {p:?}");
+                    let (dx, dy) = ((q.0 - cx).abs(), (q.1 - cy).abs());
+                    let on_side = (dx - NODE_W / 2.0).abs() < 1e-6 && dy <= NODE_H / 2.0 + 1e-6;
+                    let on_top = (dy - NODE_H / 2.0).abs() < 1e-6 && dx <= NODE_W / 2.0 + 1e-6;
+                    assert!(on_side || on_top, "not on the border: {at}");
+                    let r = (q.0 - cx - off.0, q.1 - cy - off.1);
+                    assert!(
+                        (r.0 * dir.1 - r.1 * dir.0).abs() < 1e-6,
+                        "off the ray: {at}"
+                    );
+                    assert!(r.0 * dir.0 + r.1 * dir.1 > 0.0, "behind the centre: {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_page_is_deterministic_and_tracks_its_markdown() {
         let a = page("p1", b"# t\n\n- [ ] x\n");
         assert_eq!(a, page("p1", b"# t\n\n- [ ] x\n"));
