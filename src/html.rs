@@ -1057,8 +1057,7 @@ mod tests {
             (5.0, -3.0),
             (-14.0, 0.0),
         ];
-        for k in 0..3 {
-            let (x, y) = NODE_POS[k];
+        for (k, &(x, y)) in NODE_POS.iter().enumerate() {
             let (cx, cy) = (x + NODE_W / 2.0, y + NODE_H / 2.0);
             for dir in dirs {
                 for off in offs {

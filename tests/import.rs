@@ -1025,3 +1025,136 @@ fn edge_pools_branch_appliances_file_stores_and_databases_are_told_apart() {
         ["pool pool01.example.com depends on 2 file stores; the one of its UserServices was taken"]
     );
 }
+
+/// What the reader of either dialect skips is a warning at the element, and a document that is
+/// a Topology Builder file without its PartialTopology is an error.
+#[test]
+fn skipped_elements_are_located_warnings_in_both_dialects() {
+    let ns = "xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"";
+    let us = "<Service><ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"1\"/>\
+              <InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn></Service>";
+    let reg = "<Service><ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"1\"/>\
+               <DependsOn><Dependency Usage=\"Default\"><ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"1\"/></Dependency>\n\
+               <Dependency Usage=\"Default\"><ServiceId SiteId=\"1\" RoleName=\"FileStore\"/></Dependency></DependsOn>\
+               <InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn></Service>";
+    let published = format!(
+        "<Topology {ns}>\n<Clusters>\n\
+         <Cluster Fqdn=\"pool01.example.com\"><ClusterId SiteId=\"1\" Number=\"1\"/></Cluster>\n\
+         <Cluster Fqdn=\"a.example.com\"/>\n\
+         <Cluster Fqdn=\"b.example.com\"><ClusterId SiteId=\"1\"/></Cluster>\n\
+         <Cluster><ClusterId SiteId=\"1\" Number=\"3\"/></Cluster>\n\
+         </Clusters>\n<SqlInstances><SqlInstance><SqlInstanceId Name=\"x\"/></SqlInstance></SqlInstances>\n\
+         <Services>\n{us}\n{reg}\n<Service><ServiceId SiteId=\"1\" RoleName=\"FileStore\"/></Service>\n</Services></Topology>"
+    );
+    let builder = format!(
+        "<TopologyBuilder><NewTopology><PartialTopology {ns}>\n\
+         <Cluster Fqdn=\"c.example.com\"/>\n\
+         <Cluster UniqueId=\"{{AB}}\"/>\n\
+         <Cluster UniqueId=\"{{CD}}\" Fqdn=\"d.example.com\"><SqlInstance Name=\"x\"/></Cluster>\n\
+         <Service RoleName=\"UserServices\"/>\n\
+         <Service RoleName=\"Registrar\" UniqueId=\"{{EF}}\"><DependsOn><Dependency/></DependsOn></Service>\n\
+         </PartialTopology></NewTopology></TopologyBuilder>"
+    );
+    let warnings = |file: &str, doc: &str| -> Vec<String> {
+        let imported = match abc_failover::import::import_bytes(file, doc.as_bytes()) {
+            Ok(i) => i.warnings,
+            Err(e) => panic!("{file}: {e}"),
+        };
+        imported
+            .iter()
+            .map(|w| format!("{}:{}: {}", w.line.unwrap(), w.column.unwrap(), w.message))
+            .collect()
+    };
+    let w = warnings("p.xml", &published);
+    for expected in [
+        "4:1: a Cluster without a ClusterId: ignored",
+        "5:31: a ClusterId without SiteId or Number: cluster ignored",
+        "6:1: a Cluster without Fqdn: ignored",
+        "8:15: a SqlInstance without a complete SqlInstanceId: ignored",
+        "12:1: a Dependency without a complete ServiceId: ignored",
+        "13:10: a ServiceId without SiteId, RoleName or Instance: service ignored",
+    ] {
+        assert!(w.iter().any(|x| x == expected), "{expected} not in {w:#?}");
+    }
+    let out = {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.tbxml"), &builder).unwrap();
+        let o = run(dir.path(), &["import", "b.tbxml", "-o", "t.yaml"]);
+        stderr(&o)
+    };
+    for expected in [
+        "b.tbxml:2:1: warning: a Cluster without UniqueId: ignored",
+        "b.tbxml:3:1: warning: a Cluster without Fqdn: ignored",
+        "b.tbxml:4:47: warning: a SqlInstance without UniqueId: ignored",
+        "b.tbxml:5:1: warning: a Service without UniqueId: ignored",
+        "b.tbxml:6:58: warning: a Dependency without ServiceUniqueId: ignored",
+    ] {
+        assert!(out.contains(expected), "{expected} not in {out}");
+    }
+    // A Topology Builder file without its PartialTopology.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("e.tbxml"),
+        format!("<TopologyBuilder {ns}><OldTopology/></TopologyBuilder>"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["import", "e.tbxml", "-o", "t.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        stderr(&o).contains(
+            "e.tbxml:1:1: error: the Topology Builder file has no PartialTopology element"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("t.yaml").exists());
+}
+
+/// `IsSingleMachineOnly` makes a pool Standard Edition when nothing else tells, and a Registrar
+/// with `IsDirector` does not make its cluster a pool; both flags are read in any case.
+#[test]
+fn single_machine_and_director_flags_are_read_in_any_case() {
+    let pool = |n: u32, fqdn: &str, cluster_attr: &str, registrar: &str| {
+        (
+            format!("<Cluster Fqdn=\"{fqdn}\"{cluster_attr}><ClusterId SiteId=\"1\" Number=\"{n}\"/></Cluster>"),
+            format!(
+                "<Service><ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"{n}\"/><InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn></Service>\
+                 <Service><ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"{n}\"/><InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>{registrar}</Service>"
+            ),
+        )
+    };
+    let role = |a: &str| {
+        format!("<RegistrarService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" IsDirector=\"{a}\"/>")
+    };
+    let parts = [
+        pool(1, "se01.example.com", " IsSingleMachineOnly=\"True\"", ""),
+        pool(
+            2,
+            "pool02.example.com",
+            " IsSingleMachineOnly=\"false\"",
+            &role("false"),
+        ),
+        pool(3, "dir01.example.com", "", &role("TRUE")),
+    ];
+    let clusters: String = parts.iter().map(|p| p.0.as_str()).collect();
+    let services: String = parts.iter().map(|p| p.1.as_str()).collect();
+    let doc = format!(
+        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"
+    );
+    let imported = abc_failover::import::import_bytes("f.xml", doc.as_bytes()).expect("imports");
+    let pools: Vec<(&str, Option<abc_failover::model::Edition>)> = imported
+        .pools
+        .iter()
+        .map(|p| (p.fqdn.as_str(), p.edition))
+        .collect();
+    assert_eq!(
+        pools,
+        [
+            (
+                "se01.example.com",
+                Some(abc_failover::model::Edition::Standard)
+            ),
+            ("pool02.example.com", None),
+        ]
+    );
+}

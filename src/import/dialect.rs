@@ -175,12 +175,8 @@ pub fn read(file: &str, text: &str, doc: &Document<'_>) -> Result<Deployment, Im
     let dep = match name {
         "Topology" => published(&mut r, root),
         "TopologyBuilder" | "PartialTopology" => {
-            let top = if name == "PartialTopology" {
-                Some(root)
-            } else {
-                root.descendants().find(|n| is(*n, "PartialTopology"))
-            };
-            let Some(top) = top else {
+            // `descendants` starts with the root itself, so a PartialTopology root is its own.
+            let Some(top) = root.descendants().find(|n| is(*n, "PartialTopology")) else {
                 return Err(wrong(
                     &r,
                     "the Topology Builder file has no PartialTopology element".into(),
