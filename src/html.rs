@@ -1079,6 +1079,88 @@ mod tests {
         }
     }
 
+    /// Two edges between the same pools run 24 px apart; every label sits 12 px beside the
+    /// middle of its line, on the side away from the other line of its pair, and is anchored
+    /// so that its text runs away from the line.
+    #[test]
+    fn edges_of_a_pair_run_side_by_side_and_labels_sit_beside_their_line() {
+        let svg = diagram(
+            "flowchart LR\nA[\"a\"]\nB[\"b\"]\nC[\"c\"]\nA ---|\"ab1\"| B\nB -->|\"ab2\"| A\nC -.->|\"ca\"| A\nA -->|\"ac\"| C\nB -->|\"bc\"| C\n",
+        )
+        .expect("drawn");
+        let num = |tag: &str, name: &str| -> f64 {
+            let v = tag.split(&format!(" {name}=\"")).nth(1).unwrap();
+            v[..v.find('"').unwrap()].parse().unwrap()
+        };
+        let lines: Vec<[f64; 4]> = svg
+            .split("<line ")
+            .skip(1)
+            .map(|t| [num(t, "x1"), num(t, "y1"), num(t, "x2"), num(t, "y2")])
+            .collect();
+        let labels: Vec<(f64, f64, String)> = svg
+            .split("<text class=\"edge-label\"")
+            .skip(1)
+            .map(|t| {
+                let anchor = t.split("text-anchor=\"").nth(1).unwrap();
+                let anchor = anchor[..anchor.find('"').unwrap()].to_string();
+                (num(t, "x"), num(t, "y"), anchor)
+            })
+            .collect();
+        assert_eq!((lines.len(), labels.len()), (5, 5), "{svg}");
+        let mid = |l: &[f64; 4]| ((l[0] + l[2]) / 2.0, (l[1] + l[3]) / 2.0);
+        let unit = |l: &[f64; 4]| {
+            let (dx, dy) = (l[2] - l[0], l[3] - l[1]);
+            let n = (dx * dx + dy * dy).sqrt();
+            (dx / n, dy / n)
+        };
+        for (i, (l, (lx, ly, anchor))) in lines.iter().zip(&labels).enumerate() {
+            let (mx, my) = mid(l);
+            let v = (lx - mx, ly - 5.0 - my);
+            let len = (v.0 * v.0 + v.1 * v.1).sqrt();
+            assert!(
+                (len - 12.0).abs() < 1.5,
+                "label {i} is {len} px from its line"
+            );
+            let d = unit(l);
+            assert!(
+                ((v.0 * d.0 + v.1 * d.1) / len).abs() < 0.15,
+                "label {i} is not beside its line"
+            );
+            let want = if v.0 / len > 0.3 {
+                "start"
+            } else if v.0 / len < -0.3 {
+                "end"
+            } else {
+                "middle"
+            };
+            assert_eq!(anchor, want, "label {i}");
+        }
+        // The pairs A-B (lines 0, 1) and C-A, A-C (lines 2, 3).
+        for (a, b) in [(0, 1), (2, 3)] {
+            let (ma, mb) = (mid(&lines[a]), mid(&lines[b]));
+            let d = unit(&lines[a]);
+            let gap = ((mb.0 - ma.0) * d.1 - (mb.1 - ma.1) * d.0).abs();
+            assert!(
+                (gap - 24.0).abs() < 1.5,
+                "lines {a} and {b} are {gap} px apart"
+            );
+            for (x, y) in [(a, b), (b, a)] {
+                let (mx, my) = mid(&lines[x]);
+                let (ox, oy) = mid(&lines[y]);
+                let v = (labels[x].0 - mx, labels[x].1 - 5.0 - my);
+                assert!(
+                    v.0 * (ox - mx) + v.1 * (oy - my) < 0.0,
+                    "label {x} is between the lines"
+                );
+            }
+        }
+        let anchors: Vec<&str> = labels.iter().map(|l| l.2.as_str()).collect();
+        assert!(
+            anchors.contains(&"start") && anchors.contains(&"end") && anchors.contains(&"middle"),
+            "{anchors:?}"
+        );
+    }
+
     #[test]
     fn the_page_is_deterministic_and_tracks_its_markdown() {
         let a = page("p1", b"# t\n\n- [ ] x\n");
