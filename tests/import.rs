@@ -1158,3 +1158,92 @@ fn single_machine_and_director_flags_are_read_in_any_case() {
         ]
     );
 }
+
+/// In a Topology Builder file every reference is a GUID: it matches with or without braces and
+/// in any case. An empty `AlwaysOnPrimaryNodeFqdn` is no primary, a service id needs both
+/// `OriginalSiteId` and `OriginalInstance`, and an element without `RoleName` is not a service.
+#[test]
+fn builder_guids_match_in_any_form_and_empty_attributes_are_absent() {
+    let g = |n: u32| format!("c0ffee00-0000-4000-8000-{n:012}");
+    let cluster = |n: u32, fqdn: &str, sql: u32, primary: &str| {
+        format!(
+            "<Cluster UniqueId=\"{{{}}}\" Fqdn=\"{fqdn}\"><SqlInstance UniqueId=\"{}\" Name=\"\" AlwaysOnPrimaryNodeFqdn=\"{primary}\"/></Cluster>",
+            g(n).to_uppercase(),
+            g(sql)
+        )
+    };
+    let service = |n: u32, role: &str, on: u32, deps: &[u32], extra: &str| {
+        let deps: String = deps
+            .iter()
+            .map(|d| {
+                format!(
+                    "<Dependency ServiceUniqueId=\"{{{}}}\" Usage=\"Default\"/>",
+                    g(*d).to_uppercase()
+                )
+            })
+            .collect();
+        format!(
+            "<Service UniqueId=\"{}\" RoleName=\"{role}\" ServiceVersion=\"7\" InstalledOn=\"{}\"{extra}><DependsOn>{deps}</DependsOn></Service>",
+            g(n),
+            g(on)
+        )
+    };
+    let doc = [
+        "<TopologyBuilder><NewTopology><PartialTopology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">".to_string(),
+        cluster(1, "pool01.example.com", 2, ""),
+        cluster(3, "pool02.example.com", 4, "sqlnode1.example.com"),
+        cluster(5, "pool03.example.com", 6, ""),
+        // pool01: empty primary, an Application Server without OriginalSiteId, and a Registrar
+        // that depends on an element without RoleName.
+        service(10, "UserStore", 2, &[], ""),
+        service(11, "UserServices", 1, &[10], ""),
+        service(12, "Registrar", 1, &[11, 19], ""),
+        service(13, "ApplicationServer", 1, &[], " OriginalSiteId=\"\" OriginalInstance=\"1\""),
+        format!("<Service UniqueId=\"{}\" InstalledOn=\"{}\"/>", g(19), g(1)),
+        // pool02: an availability-group primary, an Application Server without OriginalInstance.
+        service(20, "UserStore", 4, &[], ""),
+        service(21, "UserServices", 3, &[20], ""),
+        service(22, "Registrar", 3, &[21], ""),
+        service(23, "ApplicationServer", 3, &[], " OriginalSiteId=\"1\" OriginalInstance=\"\""),
+        // pool03: a published Application Server.
+        service(30, "UserStore", 6, &[], ""),
+        service(31, "UserServices", 5, &[30], ""),
+        service(32, "Registrar", 5, &[31], ""),
+        service(33, "ApplicationServer", 5, &[], " OriginalSiteId=\"1\" OriginalInstance=\"2\""),
+        "</PartialTopology></NewTopology></TopologyBuilder>".to_string(),
+    ]
+    .concat();
+    let imported = abc_failover::import::import_bytes("g.tbxml", doc.as_bytes()).expect("imports");
+    let got: Vec<[Option<&str>; 4]> = imported
+        .pools
+        .iter()
+        .map(|p| {
+            [
+                Some(p.fqdn.as_str()),
+                p.own_backend.as_ref().map(|s| s.server.as_str()),
+                p.own_backend_primary.as_deref(),
+                p.app_server_service_id.as_deref(),
+            ]
+        })
+        .collect();
+    let pool01 = Some("pool01.example.com");
+    let pool02 = Some("pool02.example.com");
+    let pool03 = Some("pool03.example.com");
+    assert_eq!(
+        got,
+        [
+            [pool01, pool01, None, None],
+            [pool02, pool02, Some("sqlnode1.example.com"), None],
+            [pool03, pool03, None, Some("1-ApplicationServer-2")],
+        ]
+    );
+    let not_in_document = format!("depends on service {}, which is not in the document", g(19));
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.message.contains(&not_in_document)),
+        "{:#?}",
+        imported.warnings
+    );
+}

@@ -231,10 +231,8 @@ fn published(r: &mut Reader<'_>, root: Node<'_, '_>) -> Deployment {
     let mut central_sites = std::collections::HashSet::new();
     let mut branch_sites = std::collections::HashSet::new();
     for sites in root.children().filter(|n| is(*n, "Sites")) {
-        for site in sites
-            .descendants()
-            .filter(|n| n.is_element() && *n != sites)
-        {
+        // `descendants` starts with `sites` itself; only elements have a SiteId.
+        for site in sites.descendants().skip(1) {
             if let Some(id) = attr(site, "SiteId") {
                 if site.tag_name().name() == "CentralSite" {
                     central_sites.insert(id.to_string());
