@@ -237,5 +237,14 @@ mod tests {
             shown_in("sets/x/", "Inventory\\Topology.xml"),
             "sets/x/Inventory/Topology.xml"
         );
+        // A folder named the Windows way is shown the Windows way, unless it also has `/`.
+        assert_eq!(
+            shown_in("D:\\sets\\x\\", "Inventory\\Topology.xml"),
+            "D:\\sets\\x\\Inventory\\Topology.xml"
+        );
+        assert_eq!(
+            shown_in("D:\\sets/x", "Inventory\\Topology.xml"),
+            "D:\\sets/x/Inventory/Topology.xml"
+        );
     }
 }
