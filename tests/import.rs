@@ -1247,3 +1247,57 @@ fn builder_guids_match_in_any_form_and_empty_attributes_are_absent() {
         imported.warnings
     );
 }
+
+/// Where the document says which pool hosts the CMS, the set's CmsLocation.csv does not change
+/// it: a disagreement is a warning at the CSV, and an agreement says nothing.
+#[test]
+fn the_documents_cms_location_wins_over_the_sets_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("set").join("Inventory");
+    std::fs::create_dir_all(&inv).unwrap();
+    let mut clusters = String::new();
+    let mut services = String::new();
+    for n in 1..=3 {
+        clusters.push_str(&format!(
+            "<Cluster Fqdn=\"p{n}.example.com\"><ClusterId SiteId=\"1\" Number=\"{n}\"/></Cluster>"
+        ));
+        let on = format!("<InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>");
+        services.push_str(&format!(
+            "<Service><ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"{n}\"/>{on}</Service>\
+             <Service><ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"{n}\"/>{on}</Service>"
+        ));
+    }
+    services.push_str(
+        "<Service><ServiceId SiteId=\"1\" RoleName=\"CentralMgmt\" Instance=\"1\"/>\
+         <InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn>\
+         <CentralMgmtService IsActive=\"true\"/></Service>",
+    );
+    std::fs::write(
+        inv.join("Topology.xml"),
+        format!("<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"),
+    )
+    .unwrap();
+    std::fs::write(
+        inv.join("CmsLocation.csv"),
+        "\"PoolFqdn\",\"Active\"\r\n\"p2.example.com\",\"True\"\r\n",
+    )
+    .unwrap();
+    let imported = abc_failover::import::import(&dir.path().join("set")).expect("imports");
+    let cms: Vec<abc_failover::model::HostsCms> =
+        imported.pools.iter().map(|p| p.hosts_cms).collect();
+    use abc_failover::model::HostsCms::{No, Yes};
+    assert_eq!(cms, [Yes, No, No]);
+    let csv: Vec<&str> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.file.ends_with("CmsLocation.csv"))
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(
+        csv,
+        [
+            "says the CMS is not on pool p1.example.com, the topology document says the opposite; the document's answer was kept",
+            "says the CMS is on pool p2.example.com, the topology document says the opposite; the document's answer was kept",
+        ]
+    );
+}
