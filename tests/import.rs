@@ -106,6 +106,48 @@ fn utf16_and_utf8_bom_variants_are_the_same_document_and_import_alike() {
     }
 }
 
+/// Pieces of a published topology document (`Get-CsTopology -AsXml`), for the documents the
+/// tests write themselves. Site 1 unless a site is given.
+mod doc {
+    use std::fmt::Display;
+
+    pub fn sid(role: &str, instance: impl Display) -> String {
+        format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{instance}\"/>")
+    }
+
+    pub fn dep(role: &str, instance: impl Display) -> String {
+        format!(
+            "<Dependency Usage=\"Default\">{}</Dependency>",
+            sid(role, instance)
+        )
+    }
+
+    pub fn on(site: u32, number: impl Display) -> String {
+        format!("<InstalledOn><ClusterId SiteId=\"{site}\" Number=\"{number}\"/></InstalledOn>")
+    }
+
+    pub fn cluster(site: u32, number: impl Display, fqdn: &str, attrs: &str) -> String {
+        format!("<Cluster Fqdn=\"{fqdn}\"{attrs}><ClusterId SiteId=\"{site}\" Number=\"{number}\"/></Cluster>")
+    }
+
+    /// What makes cluster `n` of site 1 a Front End pool: UserServices, and a Registrar that
+    /// depends on it (`registrar` is added inside the Registrar's element).
+    pub fn pool(n: impl Display + Copy, registrar: &str) -> String {
+        format!(
+            "<Service>{}{}</Service><Service>{}<DependsOn>{}</DependsOn>{}{registrar}</Service>",
+            sid("UserServices", n),
+            on(1, n),
+            sid("Registrar", n),
+            dep("UserServices", n),
+            on(1, n)
+        )
+    }
+
+    pub fn topology(inner: &str) -> String {
+        format!("<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">{inner}</Topology>")
+    }
+}
+
 /// Values for the listed fills: pools paired two by two (pairing must be symmetric), a last
 /// odd one with a pool that is not listed.
 fn values_for(fills: &[(usize, String)]) -> Vec<String> {
@@ -607,17 +649,7 @@ fn a_large_document_imports_in_linear_time() {
     let pools = 4000;
     let mut clusters = String::new();
     let mut services = String::new();
-    let sid = |role: &str, i: usize| {
-        format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{i}\"/>")
-    };
-    let dep = |role: &str, i: usize| {
-        format!(
-            "<Dependency Usage=\"Default\">{}</Dependency>",
-            sid(role, i)
-        )
-    };
-    let on =
-        |n: usize| format!("<InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>");
+    use doc::{dep, on, sid};
     for i in 1..=pools {
         clusters.push_str(&format!(
             "<Cluster Fqdn=\"pool{i}.example.com\"><ClusterId SiteId=\"1\" Number=\"{i}\"/></Cluster>"
@@ -626,13 +658,13 @@ fn a_large_document_imports_in_linear_time() {
             "<Service ServiceVersion=\"7\">{}<DependsOn>{}</DependsOn>{}</Service>",
             sid("UserServices", i),
             dep("FileStore", 1),
-            on(i)
+            on(1, i)
         ));
         services.push_str(&format!(
             "<Service ServiceVersion=\"7\">{}<DependsOn>{}</DependsOn>{}</Service>",
             sid("Registrar", i),
             dep("UserServices", i),
-            on(i)
+            on(1, i)
         ));
         // Each pool's Edge depends on the pool, and every Edge on pool 1 too.
         services.push_str(&format!(
@@ -640,7 +672,7 @@ fn a_large_document_imports_in_linear_time() {
             sid("EdgeServer", i),
             dep("Registrar", i),
             dep("Registrar", 1),
-            on(pools + 1)
+            on(1, pools + 1)
         ));
     }
     clusters.push_str(&format!(
@@ -650,11 +682,11 @@ fn a_large_document_imports_in_linear_time() {
     services.push_str(&format!(
         "<Service ServiceVersion=\"7\">{}<DependsOn/>{}<FileStoreService ShareName=\"S\"/></Service>",
         sid("FileStore", 1),
-        on(pools + 1)
+        on(1, pools + 1)
     ));
-    let doc = format!(
-        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"
-    );
+    let doc = doc::topology(&format!(
+        "<Clusters>{clusters}</Clusters><Services>{services}</Services>"
+    ));
     let started = std::time::Instant::now();
     let imported = abc_failover::import::import_bytes("big.xml", doc.as_bytes()).expect("imports");
     let written = abc_failover::import::write::write(&imported, "topology.yaml");
@@ -767,18 +799,13 @@ fn a_document_without_front_end_pools_writes_nothing() {
 fn what_a_thin_document_does_not_say_is_marked_and_can_be_given_with_set() {
     // One pool: no UserStore (so no edition), no file store, no version, no CMS.
     let dir = tempfile::tempdir().unwrap();
-    let sid = |role: &str| format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"1\"/>");
-    let on = "<InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn>";
     std::fs::write(
         dir.path().join("thin.xml"),
-        format!(
-            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\
-             <Clusters><Cluster Fqdn=\"thin.example.com\"><ClusterId SiteId=\"1\" Number=\"1\"/></Cluster></Clusters>\
-             <Services><Service>{}{on}</Service><Service>{}<DependsOn><Dependency Usage=\"Default\">{}</Dependency></DependsOn>{on}</Service></Services></Topology>",
-            sid("UserServices"),
-            sid("Registrar"),
-            sid("UserServices"),
-        ),
+        doc::topology(&format!(
+            "<Clusters>{}</Clusters><Services>{}</Services>",
+            doc::cluster(1, 1, "thin.example.com", ""),
+            doc::pool(1, "")
+        )),
     )
     .unwrap();
     let out = run(dir.path(), &["import", "thin.xml", "-o", "t.yaml"]);
@@ -850,18 +877,7 @@ fn compare_shows_an_empty_side_as_none() {
 /// and its UserServices (one database entry, not two). pool02 depends on one file store.
 #[test]
 fn edge_pools_branch_appliances_file_stores_and_databases_are_told_apart() {
-    let sid = |role: &str, i: u32| {
-        format!("<ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{i}\"/>")
-    };
-    let dep = |role: &str, i: u32| {
-        format!(
-            "<Dependency Usage=\"Default\">{}</Dependency>",
-            sid(role, i)
-        )
-    };
-    let on = |site: u32, n: u32| {
-        format!("<InstalledOn><ClusterId SiteId=\"{site}\" Number=\"{n}\"/></InstalledOn>")
-    };
+    use doc::{dep, on, sid};
     let on_sql = "<InstalledOn><SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"2\"/></SqlInstanceId></InstalledOn>";
     let service = |id: String, deps: Vec<String>, on: String, extra: &str| {
         format!(
@@ -881,9 +897,7 @@ fn edge_pools_branch_appliances_file_stores_and_databases_are_told_apart() {
         (1, 8, "pchat01.example.com"),
     ]
     .iter()
-    .map(|(site, n, fqdn)| {
-        format!("<Cluster Fqdn=\"{fqdn}\"><ClusterId SiteId=\"{site}\" Number=\"{n}\"/></Cluster>")
-    })
+    .map(|(site, n, fqdn)| doc::cluster(*site, n, fqdn, ""))
     .collect();
     let services = [
         service(
@@ -966,13 +980,12 @@ fn edge_pools_branch_appliances_file_stores_and_databases_are_told_apart() {
         ),
     ]
     .concat();
-    let doc = format!(
-        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\
-         <Sites><CentralSite SiteId=\"1\"/><BranchSite SiteId=\"2\" ParentSiteId=\"1\"/></Sites>\
+    let doc = doc::topology(&format!(
+        "<Sites><CentralSite SiteId=\"1\"/><BranchSite SiteId=\"2\" ParentSiteId=\"1\"/></Sites>\
          <Clusters>{clusters}</Clusters>\
          <SqlInstances><SqlInstance><SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"2\"/></SqlInstanceId></SqlInstance></SqlInstances>\
-         <Services>{services}</Services></Topology>"
-    );
+         <Services>{services}</Services>"
+    ));
     let imported = abc_failover::import::import_bytes("near.xml", doc.as_bytes()).expect("imports");
     let fqdns: Vec<&str> = imported.pools.iter().map(|p| p.fqdn.as_str()).collect();
     assert_eq!(fqdns, ["pool01.example.com", "pool02.example.com"]);
@@ -1116,11 +1129,8 @@ fn skipped_elements_are_located_warnings_in_both_dialects() {
 fn single_machine_and_director_flags_are_read_in_any_case() {
     let pool = |n: u32, fqdn: &str, cluster_attr: &str, registrar: &str| {
         (
-            format!("<Cluster Fqdn=\"{fqdn}\"{cluster_attr}><ClusterId SiteId=\"1\" Number=\"{n}\"/></Cluster>"),
-            format!(
-                "<Service><ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"{n}\"/><InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn></Service>\
-                 <Service><ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"{n}\"/><InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>{registrar}</Service>"
-            ),
+            doc::cluster(1, n, fqdn, cluster_attr),
+            doc::pool(n, registrar),
         )
     };
     let role = |a: &str| {
@@ -1138,9 +1148,9 @@ fn single_machine_and_director_flags_are_read_in_any_case() {
     ];
     let clusters: String = parts.iter().map(|p| p.0.as_str()).collect();
     let services: String = parts.iter().map(|p| p.1.as_str()).collect();
-    let doc = format!(
-        "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"
-    );
+    let doc = doc::topology(&format!(
+        "<Clusters>{clusters}</Clusters><Services>{services}</Services>"
+    ));
     let imported = abc_failover::import::import_bytes("f.xml", doc.as_bytes()).expect("imports");
     let pools: Vec<(&str, Option<abc_failover::model::Edition>)> = imported
         .pools
@@ -1258,23 +1268,19 @@ fn the_documents_cms_location_wins_over_the_sets_csv() {
     let mut clusters = String::new();
     let mut services = String::new();
     for n in 1..=3 {
-        clusters.push_str(&format!(
-            "<Cluster Fqdn=\"p{n}.example.com\"><ClusterId SiteId=\"1\" Number=\"{n}\"/></Cluster>"
-        ));
-        let on = format!("<InstalledOn><ClusterId SiteId=\"1\" Number=\"{n}\"/></InstalledOn>");
-        services.push_str(&format!(
-            "<Service><ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"{n}\"/>{on}</Service>\
-             <Service><ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"{n}\"/>{on}</Service>"
-        ));
+        clusters.push_str(&doc::cluster(1, n, &format!("p{n}.example.com"), ""));
+        services.push_str(&doc::pool(n, ""));
     }
-    services.push_str(
-        "<Service><ServiceId SiteId=\"1\" RoleName=\"CentralMgmt\" Instance=\"1\"/>\
-         <InstalledOn><ClusterId SiteId=\"1\" Number=\"1\"/></InstalledOn>\
-         <CentralMgmtService IsActive=\"true\"/></Service>",
-    );
+    services.push_str(&format!(
+        "<Service>{}{}<CentralMgmtService IsActive=\"true\"/></Service>",
+        doc::sid("CentralMgmt", 1),
+        doc::on(1, 1)
+    ));
     std::fs::write(
         inv.join("Topology.xml"),
-        format!("<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>"),
+        doc::topology(&format!(
+            "<Clusters>{clusters}</Clusters><Services>{services}</Services>"
+        )),
     )
     .unwrap();
     std::fs::write(
