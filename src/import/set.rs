@@ -225,6 +225,11 @@ mod tests {
                 vec!["d".into(), "e".into()],
             ]
         );
+        // Only an empty line is no record: one field, or an empty first field, is one.
+        assert_eq!(
+            parse_csv("a\n\n,c\n"),
+            vec![vec!["a".to_string()], vec!["".into(), "c".into()]]
+        );
     }
 
     #[test]
