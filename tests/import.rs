@@ -1307,3 +1307,144 @@ fn the_documents_cms_location_wins_over_the_sets_csv() {
         ]
     );
 }
+
+/// Pools whose FQDNs start with the same label get `-2`, `-3`, ... in document order, cut so
+/// that the id stays within 32 characters.
+#[test]
+fn pool_ids_are_made_unique_in_document_order() {
+    let long = "a".repeat(40);
+    let fqdns = [
+        "pool.a.example.com".to_string(),
+        "pool.b.example.com".into(),
+        "POOL.c.example.com".into(),
+        format!("{long}.x.com"),
+        format!("{long}.y.com"),
+    ];
+    let mut clusters = String::new();
+    let mut services = String::new();
+    for (n, f) in fqdns.iter().enumerate() {
+        clusters.push_str(&doc::cluster(1, n + 1, f, ""));
+        services.push_str(&doc::pool(n + 1, ""));
+    }
+    let text = doc::topology(&format!(
+        "<Clusters>{clusters}</Clusters><Services>{services}</Services>"
+    ));
+    let imported = abc_failover::import::import_bytes("ids.xml", text.as_bytes()).unwrap();
+    let ids = abc_failover::import::write::pool_ids(&imported.pools);
+    let a32 = "a".repeat(32);
+    let a30 = "a".repeat(30);
+    assert_eq!(
+        ids,
+        [
+            "pool",
+            "pool-2",
+            "pool-3",
+            a32.as_str(),
+            &format!("{a30}-2")
+        ]
+    );
+}
+
+/// In a Skype for Business Server 2019 document, Persistent Chat is left out with a warning at
+/// the pool: its next hop and its databases; the pool's other databases stay.
+#[test]
+fn persistent_chat_is_left_out_of_a_2019_document() {
+    use doc::{dep, on, sid};
+    let sql = "<SqlInstances><SqlInstance><SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"9\"/></SqlInstanceId></SqlInstance></SqlInstances>";
+    let on_sql = "<InstalledOn><SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"9\"/></SqlInstanceId></InstalledOn>";
+    let mut services = String::new();
+    for n in 1..=2 {
+        services.push_str(&format!(
+            "<Service>{}{}</Service><Service>{}<DependsOn>{}{}</DependsOn>{}</Service>",
+            sid("UserServices", n),
+            on(1, n),
+            sid("Registrar", n),
+            dep("UserServices", n),
+            dep("MonitoringStore", n),
+            on(1, n)
+        ));
+        services.push_str(&format!(
+            "<Service>{}{on_sql}</Service>",
+            sid("MonitoringStore", n)
+        ));
+    }
+    // pool01's Persistent Chat pool, without a store in the document.
+    services.push_str(&format!(
+        "<Service>{}<DependsOn>{}</DependsOn>{}</Service>",
+        sid("PersistentChatService", 1),
+        dep("Registrar", 1),
+        on(1, 3)
+    ));
+    let clusters = [
+        doc::cluster(1, 1, "pool01.example.com", ""),
+        doc::cluster(1, 2, "pool02.example.com", ""),
+        doc::cluster(1, 3, "pchat01.example.com", ""),
+        doc::cluster(1, 9, "sql01.example.com", ""),
+    ]
+    .concat();
+    let text = doc::topology(&format!(
+        "<Clusters>{clusters}</Clusters>{sql}<Services>{services}</Services>"
+    ))
+    .replace("<Service>", "<Service ServiceVersion=\"8\">");
+    let imported = abc_failover::import::import_bytes("pc.xml", text.as_bytes()).unwrap();
+    assert_eq!(
+        imported.product,
+        Some(abc_failover::model::Product::Sfb2019)
+    );
+    let got: Vec<(bool, Vec<&str>)> = imported
+        .pools
+        .iter()
+        .map(|p| {
+            (
+                p.persistent_chat_next_hop,
+                p.databases.iter().flat_map(|d| d.names.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (false, vec!["LcsCDR", "QoEMetrics"]),
+            (false, vec!["LcsCDR", "QoEMetrics"])
+        ]
+    );
+    let pc: Vec<&str> = imported
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("Persistent Chat"))
+        .collect();
+    assert_eq!(
+        pc,
+        ["pool pool01.example.com: Persistent Chat is not supported in Skype for Business Server 2019; its databases were left out"]
+    );
+}
+
+/// At most MAX_WARNINGS warnings are listed, then one line says how many more there were.
+#[test]
+fn warnings_are_capped_with_a_count_of_the_rest() {
+    use abc_failover::import::derive::MAX_WARNINGS;
+    let messages = |orphans: usize| -> Vec<String> {
+        let mut clusters = doc::cluster(1, 1, "pool01.example.com", "");
+        clusters.push_str(&doc::cluster(1, 2, "fs01.example.com", ""));
+        let mut services = doc::pool(1, "");
+        for n in 1..=orphans {
+            services.push_str(&format!(
+                "<Service>{}{}<FileStoreService ShareName=\"S{n}\"/></Service>",
+                doc::sid("FileStore", n),
+                doc::on(1, 2)
+            ));
+        }
+        let text = doc::topology(&format!(
+            "<Clusters>{clusters}</Clusters><Services>{services}</Services>"
+        ));
+        let imported = abc_failover::import::import_bytes("w.xml", text.as_bytes()).unwrap();
+        imported.warnings.into_iter().map(|w| w.message).collect()
+    };
+    let all = messages(MAX_WARNINGS);
+    assert_eq!(all.len(), MAX_WARNINGS);
+    assert!(all.iter().all(|m| m.contains("an orphan")), "{all:#?}");
+    let capped = messages(MAX_WARNINGS + 1);
+    assert_eq!(capped.len(), MAX_WARNINGS + 1);
+    assert_eq!(capped[MAX_WARNINGS], "1 more warning(s) not shown");
+}

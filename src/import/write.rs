@@ -45,8 +45,8 @@ pub fn yaml_str(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             c if printable(c) => out.push(c),
             c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02X}", c as u32)),
-            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+            // Every character at or above U+10000 is printable, so four digits suffice.
+            c => out.push_str(&format!("\\u{:04X}", c as u32)),
         }
     }
     out.push('"');
@@ -519,5 +519,36 @@ mod tests {
         assert_eq!(yaml_str("it's"), "'it''s'");
         assert_eq!(yaml_str("a\nb\"\\"), "\"a\\x0Ab\\\"\\\\\"");
         assert_eq!(yaml_str("\u{FEFF}\u{2028}"), "\"\\uFEFF\u{2028}\"");
+        assert_eq!(
+            yaml_str("\u{7F}\u{9F}\u{FFFE}\u{FFFF}\u{10000}\u{10FFFF}"),
+            "\"\\x7F\\x9F\\uFFFE\\uFFFF\u{10000}\u{10FFFF}\""
+        );
+    }
+
+    fn comment_lines(text: &str) -> Vec<String> {
+        let mut out = Out {
+            lines: Vec::new(),
+            fills: Vec::new(),
+        };
+        out.comment(2, text);
+        out.lines
+    }
+
+    #[test]
+    fn comments_wrap_at_the_width_and_a_long_word_stands_alone() {
+        // "  # ", a word and a word of five: exactly WIDTH characters, not wrapped.
+        let first = "a".repeat(WIDTH - 10);
+        let lines = comment_lines(&format!("{first} bbbbb"));
+        assert_eq!(lines, [format!("  # {first} bbbbb")]);
+        assert_eq!(lines[0].len(), WIDTH);
+        // One character more, and the last word goes to the next line.
+        let lines = comment_lines(&format!("{first} bbbbbb"));
+        assert_eq!(lines, [format!("  # {first}"), "  # bbbbbb".to_string()]);
+        // A word longer than the width is a line of its own, with no empty comment before it.
+        let long = "x".repeat(WIDTH + 5);
+        assert_eq!(
+            comment_lines(&format!("{long} tail")),
+            [format!("  # {long}"), "  # tail".to_string()]
+        );
     }
 }
