@@ -133,8 +133,13 @@ mod doc {
     /// What makes cluster `n` of site 1 a Front End pool: UserServices, and a Registrar that
     /// depends on it (`registrar` is added inside the Registrar's element).
     pub fn pool(n: impl Display + Copy, registrar: &str) -> String {
+        pool_with(n, "", registrar)
+    }
+
+    /// [`pool`] with dependencies of its UserServices (`<Dependency>` elements).
+    pub fn pool_with(n: impl Display + Copy, user_services: &str, registrar: &str) -> String {
         format!(
-            "<Service>{}{}</Service><Service>{}<DependsOn>{}</DependsOn>{}{registrar}</Service>",
+            "<Service>{}<DependsOn>{user_services}</DependsOn>{}</Service><Service>{}<DependsOn>{}</DependsOn>{}{registrar}</Service>",
             sid("UserServices", n),
             on(1, n),
             sid("Registrar", n),
@@ -1444,7 +1449,83 @@ fn warnings_are_capped_with_a_count_of_the_rest() {
     let all = messages(MAX_WARNINGS);
     assert_eq!(all.len(), MAX_WARNINGS);
     assert!(all.iter().all(|m| m.contains("an orphan")), "{all:#?}");
-    let capped = messages(MAX_WARNINGS + 1);
+    let capped = messages(MAX_WARNINGS + 3);
     assert_eq!(capped.len(), MAX_WARNINGS + 1);
-    assert_eq!(capped[MAX_WARNINGS], "1 more warning(s) not shown");
+    assert_eq!(capped[MAX_WARNINGS], "3 more warning(s) not shown");
+}
+
+/// A pool whose pool B is to be filled in lists, in a comment, the back ends of up to five
+/// other pools of its edition and how many more there are.
+#[test]
+fn a_fill_in_pool_b_lists_five_candidate_back_ends_and_counts_the_rest() {
+    let (mut clusters, mut sql, mut services) = (String::new(), String::new(), String::new());
+    for n in 1..=8 {
+        clusters.push_str(&doc::cluster(1, n, &format!("pool{n}.example.com"), ""));
+        clusters.push_str(&doc::cluster(
+            1,
+            100 + n,
+            &format!("sql{n}.example.com"),
+            "",
+        ));
+        let sql_id = format!(
+            "<SqlInstanceId Name=\"\"><ClusterId SiteId=\"1\" Number=\"{}\"/></SqlInstanceId>",
+            100 + n
+        );
+        sql.push_str(&format!("<SqlInstance>{sql_id}</SqlInstance>"));
+        services.push_str(&doc::pool_with(n, &doc::dep("UserStore", n), ""));
+        services.push_str(&format!(
+            "<Service>{}<InstalledOn>{sql_id}</InstalledOn></Service>",
+            doc::sid("UserStore", n)
+        ));
+    }
+    let text = doc::topology(&format!(
+        "<Clusters>{clusters}</Clusters><SqlInstances>{sql}</SqlInstances><Services>{services}</Services>"
+    ));
+    let imported = abc_failover::import::import_bytes("c.xml", text.as_bytes()).unwrap();
+    assert!(imported
+        .pools
+        .iter()
+        .all(|p| p.edition == Some(abc_failover::model::Edition::Enterprise)));
+    let written = abc_failover::import::write::write(&imported, "t.yaml").text;
+    // Each run of comment lines as one line of text.
+    let mut comments: Vec<String> = Vec::new();
+    let mut in_comment = false;
+    for line in written.lines() {
+        match line.trim_start().strip_prefix("# ") {
+            Some(c) if in_comment => {
+                let last = comments.last_mut().unwrap();
+                last.push(' ');
+                last.push_str(c);
+            }
+            Some(c) => comments.push(c.to_string()),
+            None => {}
+        }
+        in_comment = line.trim_start().starts_with("# ");
+    }
+    let lists: Vec<&String> = comments
+        .iter()
+        .filter(|c| c.starts_with("Optional: pool B's back end"))
+        .collect();
+    assert_eq!(lists.len(), 8, "{written}");
+    let uses = |n: u32| format!("pool{n}.example.com uses sql{n}.example.com");
+    // pool1 is one of the first six: the other five, then the two of pools 7 and 8.
+    let want: Vec<String> = (2..=6).map(uses).collect();
+    assert!(
+        lists[0].contains(&format!(
+            "of the same edition: {}; and 2 more.",
+            want.join("; ")
+        )),
+        "{}",
+        lists[0]
+    );
+    // pool8 is not: the first five, and pools 6 and 7.
+    let want: Vec<String> = (1..=5).map(uses).collect();
+    assert!(
+        lists[7].contains(&format!(
+            "of the same edition: {}; and 2 more.",
+            want.join("; ")
+        )),
+        "{}",
+        lists[7]
+    );
 }

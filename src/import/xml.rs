@@ -289,4 +289,18 @@ mod tests {
         };
         assert_eq!((d.line, d.column), (Some(2), Some(1)));
     }
+
+    #[test]
+    fn a_document_of_more_than_max_nodes_is_refused() {
+        let nodes = |n: usize| format!("<a>{}</a>", "<b/>".repeat(n));
+        assert!(parse("n.xml", &nodes(MAX_NODES as usize / 2)).is_ok());
+        let Err(ImportError::Invalid(d)) = parse("n.xml", &nodes(MAX_NODES as usize)) else {
+            panic!("parsed")
+        };
+        assert!(
+            d.message.contains("more than 500000 XML nodes"),
+            "{}",
+            d.message
+        );
+    }
 }
