@@ -106,6 +106,16 @@ fn utf16_and_utf8_bom_variants_are_the_same_document_and_import_alike() {
     }
 }
 
+/// The messages of the import's warnings that contain `needle`, in order.
+fn warnings_with<'a>(imported: &'a abc_failover::import::Imported, needle: &str) -> Vec<&'a str> {
+    imported
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains(needle))
+        .collect()
+}
+
 /// Pieces of a published topology document (`Get-CsTopology -AsXml`), for the documents the
 /// tests write themselves. Site 1 unless a site is given.
 mod doc {
@@ -1032,12 +1042,7 @@ fn edge_pools_branch_appliances_file_stores_and_databases_are_told_apart() {
         p2.file_store.as_deref(),
         Some("\\\\fs01.example.com\\Share1")
     );
-    let store_warnings: Vec<&str> = imported
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.contains("file stores"))
-        .collect();
+    let store_warnings = warnings_with(&imported, "file stores");
     assert_eq!(
         store_warnings,
         ["pool pool01.example.com depends on 2 file stores; the one of its UserServices was taken"]
@@ -1253,11 +1258,9 @@ fn builder_guids_match_in_any_form_and_empty_attributes_are_absent() {
         ]
     );
     let not_in_document = format!("depends on service {}, which is not in the document", g(19));
-    assert!(
-        imported
-            .warnings
-            .iter()
-            .any(|w| w.message.contains(&not_in_document)),
+    assert_eq!(
+        warnings_with(&imported, &not_in_document).len(),
+        1,
         "{:#?}",
         imported.warnings
     );
@@ -1413,12 +1416,7 @@ fn persistent_chat_is_left_out_of_a_2019_document() {
             (false, vec!["LcsCDR", "QoEMetrics"])
         ]
     );
-    let pc: Vec<&str> = imported
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.contains("Persistent Chat"))
-        .collect();
+    let pc = warnings_with(&imported, "Persistent Chat");
     assert_eq!(
         pc,
         ["pool pool01.example.com: Persistent Chat is not supported in Skype for Business Server 2019; its databases were left out"]
