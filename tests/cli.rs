@@ -1232,18 +1232,21 @@ fn diff_reads_rev_path_through_git_show() {
     // is read only to one byte over the limit, so the message has that size). over.yaml's rest
     // fits in the pipe, so git usually ends well; far.yaml's does not (a pipe holds 64 KiB), so
     // git is stopped part-way, and that is still the size refusal, not a failed `git show`.
-    for (name, size) in [
+    let sizes = [
         ("max.yaml", 1024 * 1024),
         ("over.yaml", 1024 * 1024 + 5000),
         ("far.yaml", 3 * 1024 * 1024),
-    ] {
+    ];
+    let mut add = vec!["add"];
+    for (name, size) in sizes {
         let mut text = contoso_text();
         text.push_str("# padding\n");
         text.push_str(&"#".repeat(size - text.len() - 1));
         text.push('\n');
         write_topology(dir, name, &text);
+        add.push(name);
     }
-    git(dir, &["add", "max.yaml", "over.yaml", "far.yaml"]);
+    git(dir, &add);
     git(dir, &["commit", "-q", "-m", "sizes"]);
     let o = run_in(
         dir,
@@ -1255,7 +1258,7 @@ fn diff_reads_rev_path_through_git_show() {
         "{}",
         stdout(&o)
     );
-    for name in ["over.yaml", "far.yaml"] {
+    for (name, _) in &sizes[1..] {
         let o = run_in(
             dir,
             &["diff", &format!("HEAD:{name}"), "conf/topology.yaml"],
